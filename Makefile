@@ -1,0 +1,52 @@
+# The two commands: `make run` and `make test`. Both work from a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test install lint check serve worker beat messages clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# A local, development-only configuration. Never used in production, where real
+# environment variables are set instead.
+.env:
+	@echo "DEBUG=true" > .env
+	@echo "SECRET_KEY=dev-only-$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(40))')" >> .env
+	@echo "Wrote .env with DEBUG=true and a generated development-only SECRET_KEY."
+
+run: install .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py create_demo_users
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	SECRET_KEY=lint $(PY) manage.py makemigrations --check --dry-run
+
+# Production-like processes without Docker (see README).
+serve: install
+	$(VENV)/bin/gunicorn casetracker.wsgi --bind $(HOST):$(PORT) --workers 3
+worker: install
+	$(VENV)/bin/celery -A casetracker worker --loglevel=info
+beat: install
+	$(VENV)/bin/celery -A casetracker beat --loglevel=info
+
+messages: install
+	$(PY) manage.py makemessages -l ru -l kk --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -d djangojs -l ru -l kk --ignore=.venv --ignore=var
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

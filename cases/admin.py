@@ -1,0 +1,216 @@
+from django.contrib import admin
+
+from casetracker.admin import RecordAdmin, RecordInline
+
+from .models import (
+    Case,
+    Charge,
+    Detention,
+    Event,
+    Facility,
+    HealthObservation,
+    HungerStrike,
+    LegalArticle,
+    PrisonVisit,
+    Recognition,
+    Sentence,
+    Source,
+    StaleHealthFlag,
+)
+
+
+class ChargeInline(RecordInline):
+    model = Charge
+    fields = ("article", "wording", "charged_on", "outcome", "visibility", "sources")
+    autocomplete_fields = ("article", "sources")
+
+
+class SentenceInline(RecordInline):
+    model = Sentence
+    fields = (
+        "sentenced_on",
+        "court",
+        "kind",
+        "term_months",
+        "fine_amount",
+        "fine_currency",
+        "fine_usd_reported",
+        "starts_on",
+        "ends_on",
+        "appeal_outcome",
+        "visibility",
+        "sources",
+    )
+    autocomplete_fields = ("sources",)
+
+
+class DetentionInline(RecordInline):
+    model = Detention
+    fk_name = "case"
+    fields = ("person", "facility", "started_on", "ended_on", "visibility", "sources")
+    autocomplete_fields = ("person", "facility", "sources")
+
+
+class RecognitionInline(RecordInline):
+    model = Recognition
+    fields = ("recognized_by", "recognized_on", "visibility", "sources")
+    autocomplete_fields = ("sources",)
+
+
+class EventInline(RecordInline):
+    model = Event
+    fields = ("date", "kind", "title", "location", "visibility", "sources")
+    autocomplete_fields = ("sources",)
+
+
+@admin.register(Case)
+class CaseAdmin(RecordAdmin):
+    list_display = (
+        "__str__",
+        "status",
+        "country",
+        "arrest_date",
+        "editorial_state",
+        "visibility",
+    )
+    list_filter = (*RecordAdmin.list_filter, "editorial_state", "status", "case_type", "country")
+    search_fields = (
+        "person__full_name",
+        "person__name_variants__name",
+        "case_number",
+        "court",
+        "slug",
+    )
+    autocomplete_fields = ("person", "assigned_monitors")
+    list_select_related = ("person",)
+    inlines = [ChargeInline, SentenceInline, DetentionInline, RecognitionInline, EventInline]
+
+
+@admin.register(LegalArticle)
+class LegalArticleAdmin(RecordAdmin):
+    list_display = ("country", "code", "number", "title")
+    list_filter = (*RecordAdmin.list_filter, "country", "code")
+    search_fields = ("number", "title")
+
+
+@admin.register(Charge)
+class ChargeAdmin(RecordAdmin):
+    list_display = ("case", "article", "wording", "outcome", "visibility")
+    list_filter = (*RecordAdmin.list_filter, "outcome")
+    search_fields = ("wording", "article__title", "case__person__full_name")
+    autocomplete_fields = ("case", "article", "sources")
+    list_select_related = ("case__person", "article")
+
+
+@admin.register(Sentence)
+class SentenceAdmin(RecordAdmin):
+    list_display = ("case", "kind", "term_months", "fine_amount", "fine_currency", "sentenced_on")
+    list_filter = (*RecordAdmin.list_filter, "kind")
+    search_fields = ("case__person__full_name", "court")
+    autocomplete_fields = ("case", "sources")
+    list_select_related = ("case__person",)
+
+
+@admin.register(Facility)
+class FacilityAdmin(RecordAdmin):
+    list_display = ("name", "kind", "city", "country")
+    list_filter = (*RecordAdmin.list_filter, "kind", "country")
+    search_fields = ("name", "city")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Detention)
+class DetentionAdmin(RecordAdmin):
+    list_display = ("person", "facility", "started_on", "ended_on", "visibility")
+    search_fields = ("person__full_name", "facility__name")
+    autocomplete_fields = ("person", "case", "facility", "sources")
+    list_select_related = ("person", "facility")
+
+
+@admin.register(HungerStrike)
+class HungerStrikeAdmin(RecordAdmin):
+    list_display = ("person", "started_on", "ended_on", "kind", "outcome", "visibility")
+    list_filter = (*RecordAdmin.list_filter, "kind", "outcome")
+    search_fields = ("person__full_name", "demands")
+    autocomplete_fields = ("person", "case", "sources")
+    list_select_related = ("person",)
+
+
+class ObservationInline(RecordInline):
+    model = HealthObservation
+    fields = (
+        "person",
+        "observed_on",
+        "observed_time",
+        "kind",
+        "weight_kg",
+        "description",
+        "visibility",
+        "sources",
+    )
+    autocomplete_fields = ("person", "sources")
+
+
+@admin.register(HealthObservation)
+class HealthObservationAdmin(RecordAdmin):
+    list_display = ("person", "observed_on", "kind", "weight_kg", "visibility")
+    list_filter = (*RecordAdmin.list_filter, "kind")
+    search_fields = ("person__full_name", "description")
+    autocomplete_fields = ("person", "visit", "sources")
+    list_select_related = ("person",)
+    date_hierarchy = "observed_on"
+
+
+@admin.register(PrisonVisit)
+class PrisonVisitAdmin(RecordAdmin):
+    list_display = ("person", "visited_on", "kind", "outcome", "facility", "visibility")
+    list_filter = (*RecordAdmin.list_filter, "kind", "outcome")
+    search_fields = ("person__full_name", "public_summary", "refusal_reason")
+    autocomplete_fields = ("person", "case", "facility", "sources")
+    list_select_related = ("person", "facility")
+    inlines = [ObservationInline]
+
+
+@admin.register(Source)
+class SourceAdmin(RecordAdmin):
+    list_display = ("title", "kind", "date", "reliability", "identity_confidential", "visibility")
+    list_filter = (*RecordAdmin.list_filter, "kind", "reliability", "identity_confidential")
+    search_fields = ("title", "author", "publisher", "url", "reference")
+
+
+@admin.register(Event)
+class EventAdmin(RecordAdmin):
+    list_display = ("date", "kind", "title", "case", "visibility")
+    list_filter = (*RecordAdmin.list_filter, "kind")
+    search_fields = ("title", "description", "case__person__full_name")
+    autocomplete_fields = ("case", "sources")
+    list_select_related = ("case__person",)
+
+
+@admin.register(Recognition)
+class RecognitionAdmin(RecordAdmin):
+    list_display = ("case", "recognized_by", "recognized_on")
+    search_fields = ("recognized_by", "case__person__full_name")
+    autocomplete_fields = ("case", "sources")
+
+
+@admin.register(StaleHealthFlag)
+class StaleHealthFlagAdmin(admin.ModelAdmin):
+    list_display = (
+        "person",
+        "due_since",
+        "interval_days",
+        "raised_at",
+        "resolved_at",
+        "resolution",
+    )
+    list_filter = ("resolution",)
+    search_fields = ("person__full_name",)
+    list_select_related = ("person",)
+    readonly_fields = [f.name for f in StaleHealthFlag._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # raised only by the stale-health job
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,24 @@
+from casetracker.records import Visibility
+
+from .detention import Detention, Facility
+from .health import HealthObservation, HungerStrike, StaleHealthFlag
+from .legal import Case, Charge, LegalArticle, Recognition, Sentence
+from .sources import Event, Source
+from .visits import PrisonVisit
+
+__all__ = [
+    "Case",
+    "Charge",
+    "Detention",
+    "Event",
+    "Facility",
+    "HealthObservation",
+    "HungerStrike",
+    "LegalArticle",
+    "PrisonVisit",
+    "Recognition",
+    "Sentence",
+    "Source",
+    "StaleHealthFlag",
+    "Visibility",
+]

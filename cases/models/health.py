@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casetracker.partial_dates import not_in_future
+from casetracker.records import SourcedRecord
+
+
+class HungerStrike(SourcedRecord):
+    class Kind(models.TextChoices):
+        FULL = "full", _("Full (water only)")
+        DRY = "dry", _("Dry (no food or water)")
+        PARTIAL = "partial", _("Partial")
+        UNKNOWN = "unknown", _("Not reported")
+
+    class Outcome(models.TextChoices):
+        ONGOING = "", _("Ongoing")
+        DEMANDS_MET = "demands_met", _("Ended: demands met")
+        PARTIALLY_MET = "partially_met", _("Ended: demands partly met")
+        NOT_MET = "not_met", _("Ended: demands not met")
+        HEALTH = "health", _("Ended for health reasons")
+        FORCE_FED = "force_fed", _("Ended by force-feeding")
+        DIED = "died", _("Died")
+        UNKNOWN = "unknown", _("Ended or status not reported")
+
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="hunger_strikes",
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hunger_strikes",
+    )
+    started_on = models.DateField(
+        _("started on"),
+        null=True,
+        blank=True,
+        validators=[not_in_future],
+        help_text=_("Leave empty only when the source does not give it."),
+    )
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, validators=[not_in_future])
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.UNKNOWN)
+    demands = models.TextField(_("demands"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+
+    published_via = "person"
+
+    class Meta:
+        verbose_name = _("hunger strike")
+        verbose_name_plural = _("hunger strikes")
+        ordering = ["person", "-started_on", "pk"]
+        indexes = [
+            # ongoing strikes: WHERE ended_on IS NULL AND outcome = ''
+            models.Index(fields=["person", "ended_on", "outcome"], name="strike_ongoing_idx"),
+        ]
+
+    def __str__(self) -> str:
+        when = self.started_on or _("date not reported")
+        return f"{self.person} — {_('hunger strike')} ({when})"
+
+    @property
+    def is_ongoing(self) -> bool:
+        return self.started_on is not None and self.ended_on is None and not self.outcome
+
+    def day_count(self, today=None) -> int | None:
+        """Day N of the strike (the first day is day 1); None when the start is unknown."""
+        if self.started_on is None:
+            return None
+        end = self.ended_on or today or timezone.localdate()
+        return (end - self.started_on).days + 1
+
+    def clean(self):
+        super().clean()
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": _("The end cannot be before the start.")})
+        if self.ended_on and not self.outcome:
+            raise ValidationError({"outcome": _("Say how the hunger strike ended.")})
+        if self.started_on is None and not self.outcome:
+            raise ValidationError(
+                {"started_on": _("An ongoing hunger strike needs its start date.")}
+            )
+
+
+class HealthObservation(SourcedRecord):
+    class Kind(models.TextChoices):
+        WEIGHT = "weight", _("Weight")
+        SYMPTOM = "symptom", _("Symptom")
+        MEDICAL_ACCESS = "medical_access", _("Access to medical care")
+        GENERAL = "general", _("General condition")
+
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="health_observations",
+    )
+    visit = models.ForeignKey(
+        "cases.PrisonVisit",
+        verbose_name=_("visit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="observations",
+    )
+    observed_on = models.DateField(_("observed on"), validators=[not_in_future])
+    observed_time = models.TimeField(_("time"), null=True, blank=True)
+    date_is_approximate = models.BooleanField(
+        _("date approximate"),
+        default=False,
+        help_text=_("The source gives no exact date: observed on or before this date."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    weight_kg = models.DecimalField(
+        _("weight (kg)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(
+                Decimal("20"), _("A weight below 20 kg is not plausible; check the value.")
+            ),
+            MaxValueValidator(
+                Decimal("250"), _("A weight above 250 kg is not plausible; check the value.")
+            ),
+        ],
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    published_via = "person"
+
+    class Meta:
+        verbose_name = _("health observation")
+        verbose_name_plural = _("health observations")
+        ordering = ["person", "-observed_on", "-observed_time", "-pk"]
+        indexes = [
+            # latest observation per person: ORDER BY observed_on DESC WHERE person_id = ?
+            models.Index(fields=["person", "-observed_on"], name="observation_latest_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_kind_display()} ({self.observed_on})"
+
+    def clean(self):
+        super().clean()
+        if self.kind == self.Kind.WEIGHT and self.weight_kg is None:
+            raise ValidationError({"weight_kg": _("A weight observation needs the weight.")})
+        if self.kind != self.Kind.WEIGHT and self.weight_kg is not None and not self.description:
+            raise ValidationError({"kind": _("Record a weight as a weight observation.")})
+
+
+class StaleHealthFlag(models.Model):
+    """Raised when a detained person's health update is overdue; resolved by the next one."""
+
+    class Resolution(models.TextChoices):
+        OBSERVATION = "observation", _("New observation")
+        NOT_DETAINED = "not_detained", _("No longer detained")
+
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="stale_health_flags",
+    )
+    raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    due_since = models.DateTimeField(_("due since"))
+    interval_days = models.PositiveSmallIntegerField(_("interval applied (days)"))
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolution = models.CharField(
+        _("resolution"), max_length=20, choices=Resolution.choices, blank=True
+    )
+    resolved_by = models.ForeignKey(
+        HealthObservation,
+        verbose_name=_("resolved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    notified_at = models.DateTimeField(_("monitors notified at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stale health flag")
+        verbose_name_plural = _("stale health flags")
+        ordering = ["-raised_at"]
+        constraints = [
+            # Two workers racing can never leave two open flags for one person.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="one_open_stale_flag_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {_('health update overdue since')} {self.due_since:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

@@ -1,0 +1,63 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from casetracker.partial_dates import not_in_future
+from casetracker.records import SourcedRecord
+
+
+class PrisonVisit(SourcedRecord):
+    """A visit to, or attempt to reach, a detained person."""
+
+    class Kind(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        LAWYER = "lawyer", _("Lawyer")
+        FAMILY = "family", _("Family")
+        VIDEO_CALL = "video_call", _("Video call")
+        PHONE = "phone", _("Phone")
+
+    class Outcome(models.TextChoices):
+        HELD = "held", _("Held")
+        REFUSED = "refused", _("Refused")
+        PARTIAL = "partial", _("Partial")
+
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="visits"
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="visits",
+    )
+    facility = models.ForeignKey(
+        "cases.Facility",
+        verbose_name=_("facility"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        help_text=_("Leave empty when the place is not known."),
+    )
+    visited_on = models.DateField(_("date"), validators=[not_in_future])
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    refusal_reason = models.TextField(_("reason given for refusal"), blank=True)
+    visitors = models.TextField(
+        _("who went"), blank=True, help_text=_("Internal: never shown publicly.")
+    )
+    internal_report = models.TextField(
+        _("internal report"), blank=True, help_text=_("Internal: never shown publicly.")
+    )
+    public_summary = models.TextField(_("public summary"), blank=True)
+
+    published_via = "person"
+
+    class Meta:
+        verbose_name = _("prison visit")
+        verbose_name_plural = _("prison visits")
+        ordering = ["person", "-visited_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_kind_display()} {self.visited_on}"

@@ -1,0 +1,94 @@
+from django.contrib import admin
+
+from casetracker.admin import RecordAdmin, RecordInline
+
+from .models import Membership, NameVariant, Organization, OrganizationStatus, Person
+
+
+class NameVariantInline(RecordInline):
+    model = NameVariant
+    fields = ("name", "kind", "script", "visibility")
+
+
+class MembershipInline(RecordInline):
+    model = Membership
+    fk_name = "person"
+    fields = ("organization", "role", "started_on", "ended_on", "visibility", "sources")
+    autocomplete_fields = ("organization", "sources")
+
+
+@admin.register(Person)
+class PersonAdmin(RecordAdmin):
+    list_display = ("full_name", "citizenship", "occupation", "visibility", "health_due_at")
+    list_filter = (*RecordAdmin.list_filter, "gender", "citizenship")
+    search_fields = ("full_name", "name_variants__name", "name_normalized")
+    prepopulated_fields = {"slug": ("full_name",)}
+    readonly_fields = (*RecordAdmin.readonly_fields, "health_due_at")
+    inlines = [NameVariantInline, MembershipInline]
+    fieldsets = (
+        (None, {"fields": ("full_name", "slug", "visibility")}),
+        (
+            "Identity",
+            {
+                "fields": (
+                    "birth_date",
+                    "reported_age",
+                    "reported_age_on",
+                    "gender",
+                    "citizenship",
+                    "occupation",
+                    "photo",
+                )
+            },
+        ),
+        ("Texts", {"fields": ("public_biography", "internal_notes")}),
+        ("Record", {"fields": RecordAdmin.readonly_fields + ("health_due_at",)}),
+    )
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset, True
+
+
+class OrganizationStatusInline(RecordInline):
+    model = OrganizationStatus
+    fields = ("status", "since", "authority", "visibility", "sources")
+    autocomplete_fields = ("sources",)
+
+
+class OrganizationMembersInline(RecordInline):
+    model = Membership
+    fk_name = "organization"
+    fields = ("person", "role", "started_on", "ended_on", "visibility")
+    autocomplete_fields = ("person",)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(RecordAdmin):
+    list_display = ("name", "translated_name", "kind", "country", "visibility")
+    list_filter = (*RecordAdmin.list_filter, "kind", "country")
+    search_fields = ("name", "translated_name")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [OrganizationStatusInline, OrganizationMembersInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(RecordAdmin):
+    list_display = ("person", "organization", "role", "started_on", "ended_on", "visibility")
+    list_filter = (*RecordAdmin.list_filter, "role")
+    search_fields = ("person__full_name", "organization__name")
+    autocomplete_fields = ("person", "organization", "sources")
+
+
+@admin.register(NameVariant)
+class NameVariantAdmin(RecordAdmin):
+    list_display = ("name", "person", "kind", "script", "visibility")
+    search_fields = ("name", "person__full_name")
+    autocomplete_fields = ("person",)
+
+
+@admin.register(OrganizationStatus)
+class OrganizationStatusAdmin(RecordAdmin):
+    list_display = ("organization", "status", "since", "authority")
+    search_fields = ("organization__name", "authority")
+    autocomplete_fields = ("organization", "sources")

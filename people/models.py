@@ -1,0 +1,268 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from casetracker.partial_dates import PartialDateField, not_in_future
+from casetracker.records import Record, RecordQuerySet, SourcedRecord, Visibility
+from casetracker.validators import validate_country
+
+from .names import normalize_name
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+
+
+class PersonQuerySet(RecordQuerySet):
+    def detained(self):
+        """People with an open detention (no end date)."""
+        from cases.models import Detention
+
+        return self.filter(
+            Exists(Detention.objects.active().filter(person=OuterRef("pk"), ended_on=""))
+        )
+
+
+class Person(Record):
+    full_name = models.CharField(_("full name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True, allow_unicode=False)
+    name_normalized = models.CharField(max_length=200, editable=False, db_index=True)
+    birth_date = PartialDateField(_("birth date"), validators=[not_in_future])
+    reported_age = models.PositiveSmallIntegerField(
+        _("age as reported"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(120)],
+        help_text=_("When a source gives an age but no birth date (“the 61-year-old”)."),
+    )
+    reported_age_on = PartialDateField(_("age reported on"))
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    citizenship = models.CharField(
+        _("citizenship"),
+        max_length=2,
+        blank=True,
+        validators=[validate_country],
+        help_text=_("ISO 3166-1 alpha-2 code, e.g. KZ."),
+    )
+    occupation = models.CharField(
+        _("occupation or description"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. “human rights lawyer”, “activist and ultra-marathon runner”."),
+    )
+    photo = models.ImageField(_("photo"), upload_to="people/photos/", blank=True)
+    public_biography = models.TextField(_("public biography"), blank=True)
+    internal_notes = models.TextField(
+        _("internal notes"), blank=True, help_text=_("Never shown publicly.")
+    )
+    # When the next health observation is due (see cases.health). Stored and
+    # indexed so the stale-health job only asks "who is past due?".
+    health_due_at = models.DateTimeField(_("health update due"), null=True, blank=True)
+    is_synthetic = models.BooleanField(
+        _("synthetic"),
+        default=False,
+        editable=False,
+        help_text=_("Generated for benchmarks; never mixed with real records."),
+    )
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["full_name"]
+        indexes = [
+            # stale-health job: WHERE health_due_at <= now
+            models.Index(fields=["health_due_at"], name="person_health_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.name_normalized = normalize_name(self.full_name)
+        if kwargs.get("update_fields") is not None and "full_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_normalized"}
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def restrict_to_published(cls, qs):
+        """A person is public only while one of their cases is published."""
+        from cases.models import Case
+
+        return qs.filter(Exists(Case.objects.public().filter(person=OuterRef("pk"))))
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:person", kwargs={"slug": self.slug})
+
+    def latest_weight(self):
+        from cases.models import HealthObservation
+
+        obs = (
+            HealthObservation.objects.active()
+            .filter(person=self, weight_kg__isnull=False)
+            .order_by("-observed_on", "-observed_time", "-pk")
+            .first()
+        )
+        return obs.weight_kg if obs else None
+
+
+class NameVariant(Record):
+    class Kind(models.TextChoices):
+        TRANSLITERATION = "transliteration", _("Transliteration")
+        SCRIPT = "script", _("Other script")
+        MISSPELLING = "misspelling", _("Common misspelling")
+        FORMER = "former", _("Former name")
+        ALIAS = "alias", _("Alias")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="name_variants"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.TRANSLITERATION
+    )
+    script = models.CharField(
+        _("script"), max_length=4, blank=True, help_text=_("ISO 15924 code, e.g. Latn, Cyrl.")
+    )
+    name_normalized = models.CharField(max_length=200, editable=False, db_index=True)
+
+    published_via = "person"
+
+    class Meta:
+        verbose_name = _("name variant")
+        verbose_name_plural = _("name variants")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "name"], name="unique_name_variant"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_normalized = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class Organization(Record):
+    class Kind(models.TextChoices):
+        PARTY = "party", _("Political party")
+        MOVEMENT = "movement", _("Movement")
+        NGO = "ngo", _("NGO")
+        MEDIA = "media", _("Media")
+        RELIGIOUS = "religious", _("Religious group")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    translated_name = models.CharField(
+        _("name in English"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. “Forward, Kazakhstan!” for “Alga, Kazakhstan!”."),
+    )
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, validators=[validate_country]
+    )
+    description = models.TextField(_("public description"), blank=True)
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:organization", kwargs={"slug": self.slug})
+
+
+class LegalStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    UNREGISTERED = "unregistered", _("Unregistered")
+    REFUSED = "refused", _("Registration refused")
+    SUSPENDED = "suspended", _("Suspended")
+    BANNED = "banned", _("Banned")
+    EXTREMIST = "extremist", _("Designated “extremist”")
+    TERRORIST = "terrorist", _("Designated “terrorist”")
+    LIQUIDATED = "liquidated", _("Liquidated")
+
+
+class OrganizationStatus(SourcedRecord):
+    """One entry of an organization's legal-status history."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="statuses",
+    )
+    status = models.CharField(_("legal status"), max_length=20, choices=LegalStatus.choices)
+    since = PartialDateField(_("since"), validators=[not_in_future])
+    authority = models.CharField(_("deciding authority"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("legal status")
+        verbose_name_plural = _("legal status history")
+        ordering = ["organization", "since", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.get_status_display()}"
+
+
+class Membership(SourcedRecord):
+    class Role(models.TextChoices):
+        LEADER = "leader", _("Leader")
+        FOUNDER = "founder", _("Founder")
+        MEMBER = "member", _("Member")
+        SUPPORTER = "supporter", _("Supporter")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    started_on = PartialDateField(_("from"), validators=[not_in_future])
+    ended_on = PartialDateField(_("to"), validators=[not_in_future])
+
+    published_via = "person"
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["person", "organization"]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_role_display()}, {self.organization}"
+
+    def clean(self):
+        super().clean()
+        if self.started_on and self.ended_on and self.started_on.is_after(self.ended_on):
+            raise ValidationError({"ended_on": _("The end cannot be before the start.")})
+
+
+__all__ = [
+    "Gender",
+    "LegalStatus",
+    "Membership",
+    "NameVariant",
+    "Organization",
+    "OrganizationStatus",
+    "Person",
+    "Visibility",
+]

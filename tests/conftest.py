@@ -1,0 +1,101 @@
+"""Shared fixtures: the named users, and the rule for service-dependent tests.
+
+Tests marked `postgres` or `redis` skip with a reason on a developer machine
+without the service, and FAIL in CI (CI=true), where the services must exist.
+"""
+
+import os
+import socket
+
+import pytest
+from django.contrib.auth.models import Group
+
+from accounts import roles
+
+IN_CI = os.environ.get("CI") == "true"
+
+
+def _unavailable(reason: str):
+    if IN_CI:
+        pytest.fail(f"{reason} — required in CI (CI=true)", pytrace=False)
+    pytest.skip(reason)
+
+
+def redis_url() -> str:
+    return os.environ.get("CELERY_BROKER_URL", "") or os.environ.get("REDIS_URL", "")
+
+
+def redis_reachable(url: str) -> bool:
+    if not url.startswith("redis://"):
+        return False
+    hostport = url.split("://", 1)[1].split("/", 1)[0].rsplit("@", 1)[-1]
+    host, _, port = hostport.partition(":")
+    try:
+        with socket.create_connection((host or "127.0.0.1", int(port or 6379)), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            _unavailable("needs PostgreSQL: set DATABASE_URL=postgres://... to run it")
+    if item.get_closest_marker("redis"):
+        url = redis_url()
+        if not redis_reachable(url):
+            _unavailable(f"needs Redis: set CELERY_BROKER_URL=redis://... (got {url!r})")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _ci_runs_on_postgres(django_db_setup, django_db_blocker):
+    """In CI the whole suite must exercise the real database, not SQLite."""
+    if IN_CI:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.fail("CI=true but DATABASE_URL does not point at PostgreSQL", pytrace=False)
+
+
+def _user(django_user_model, username, role=None, **extra):
+    user = django_user_model.objects.create_user(
+        username=username, password="correct horse battery staple", **extra
+    )
+    if role:
+        group, _ = Group.objects.get_or_create(name=role)
+        user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def monitor(db, django_user_model):
+    return _user(django_user_model, "monitor", roles.MONITOR, is_staff=True)
+
+
+@pytest.fixture
+def other_monitor(db, django_user_model):
+    return _user(django_user_model, "other_monitor", roles.MONITOR, is_staff=True)
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    return _user(django_user_model, "editor", roles.EDITOR, is_staff=True)
+
+
+@pytest.fixture
+def researcher(db, django_user_model):
+    return _user(django_user_model, "researcher", roles.RESEARCHER)
+
+
+@pytest.fixture
+def outsider(db, django_user_model):
+    return _user(django_user_model, "outsider")
+
+
+@pytest.fixture
+def administrator(db, django_user_model):
+    return _user(
+        django_user_model, "administrator", roles.ADMINISTRATOR, is_staff=True, is_superuser=True
+    )

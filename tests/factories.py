@@ -1,0 +1,178 @@
+"""factory_boy factories: one module for the whole suite."""
+
+import datetime as dt
+
+import factory
+from factory.django import DjangoModelFactory
+
+from cases import models as cm
+from casetracker.records import Visibility
+from people import models as pm
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = pm.Person
+
+    full_name = factory.Sequence(lambda n: f"Person Number{n}")
+    slug = factory.Sequence(lambda n: f"person-{n}")
+    visibility = Visibility.PUBLIC
+
+
+class NameVariantFactory(DjangoModelFactory):
+    class Meta:
+        model = pm.NameVariant
+
+    person = factory.SubFactory(PersonFactory)
+    name = factory.Sequence(lambda n: f"Variant {n}")
+    visibility = Visibility.PUBLIC
+
+
+class OrganizationFactory(DjangoModelFactory):
+    class Meta:
+        model = pm.Organization
+
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    slug = factory.Sequence(lambda n: f"organization-{n}")
+    kind = pm.Organization.Kind.PARTY
+    country = "KZ"
+    visibility = Visibility.PUBLIC
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = pm.Membership
+
+    person = factory.SubFactory(PersonFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = pm.Membership.Role.MEMBER
+    visibility = Visibility.PUBLIC
+
+
+class SourceFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.Source
+
+    kind = cm.Source.Kind.MEDIA
+    title = factory.Sequence(lambda n: f"Source {n}")
+    visibility = Visibility.PUBLIC
+
+
+class LegalArticleFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.LegalArticle
+
+    country = "KZ"
+    code = cm.LegalArticle.Code.CRIMINAL
+    number = factory.Sequence(lambda n: str(100 + n))
+    title = factory.Sequence(lambda n: f"Offence {n}")
+    visibility = Visibility.PUBLIC
+
+
+class CaseFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.Case
+
+    person = factory.SubFactory(PersonFactory)
+    slug = factory.Sequence(lambda n: f"case-{n}")
+    case_type = cm.Case.Type.CRIMINAL
+    country = "KZ"
+    status = cm.Case.Status.CONVICTED
+    arrest_date = "2024-01-10"
+    editorial_state = cm.Case.EditorialState.PUBLISHED
+    visibility = Visibility.PUBLIC
+
+
+class ChargeFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.Charge
+
+    case = factory.SubFactory(CaseFactory)
+    article = factory.SubFactory(LegalArticleFactory)
+    wording = factory.LazyAttribute(lambda o: o.article.title)
+    outcome = cm.Charge.Outcome.CONVICTED
+    visibility = Visibility.PUBLIC
+
+
+class SentenceFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.Sentence
+
+    case = factory.SubFactory(CaseFactory)
+    kind = cm.Sentence.Kind.IMPRISONMENT
+    term_months = 84
+    visibility = Visibility.PUBLIC
+
+
+class FacilityFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.Facility
+
+    name = factory.Sequence(lambda n: f"Penal colony No. {n}")
+    slug = factory.Sequence(lambda n: f"facility-{n}")
+    kind = cm.Facility.Kind.PENAL_COLONY
+    city = "Almaty"
+    country = "KZ"
+    visibility = Visibility.PUBLIC
+
+
+class DetentionFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.Detention
+
+    person = factory.SubFactory(PersonFactory)
+    facility = factory.SubFactory(FacilityFactory)
+    started_on = "2024-01-10"
+    visibility = Visibility.PUBLIC
+
+
+class HungerStrikeFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.HungerStrike
+
+    person = factory.SubFactory(PersonFactory)
+    started_on = dt.date(2025, 7, 1)
+    kind = cm.HungerStrike.Kind.FULL
+    visibility = Visibility.PUBLIC
+
+
+class PrisonVisitFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.PrisonVisit
+
+    person = factory.SubFactory(PersonFactory)
+    visited_on = dt.date(2025, 7, 25)
+    kind = cm.PrisonVisit.Kind.IN_PERSON
+    outcome = cm.PrisonVisit.Outcome.HELD
+    visibility = Visibility.PUBLIC
+
+
+class HealthObservationFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.HealthObservation
+
+    person = factory.SubFactory(PersonFactory)
+    observed_on = dt.date(2025, 7, 25)
+    kind = cm.HealthObservation.Kind.GENERAL
+    description = "Looks tired"
+    visibility = Visibility.PUBLIC
+
+
+class EventFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.Event
+
+    case = factory.SubFactory(CaseFactory)
+    kind = cm.Event.Kind.HEARING
+    date = "2025-03-01"
+    title = factory.Sequence(lambda n: f"Hearing {n}")
+    visibility = Visibility.PUBLIC
+
+
+class RecognitionFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.Recognition
+
+    case = factory.SubFactory(CaseFactory)
+    recognized_by = "Memorial"
+    visibility = Visibility.PUBLIC

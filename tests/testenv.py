@@ -1,0 +1,12 @@
+"""Loaded by pytest before Django (see pyproject.toml): test-only defaults."""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casetracker.settings")
+os.environ.setdefault("SECRET_KEY", "insecure-key-for-tests-only")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+# Tests talk plain HTTP to the test client and run without `collectstatic`;
+# production values of these are checked by the deploy-settings tests.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("STATIC_MANIFEST", "false")
+os.environ.setdefault("DJANGO_READ_DOT_ENV", "0")  # tests never read a developer .env
