@@ -195,3 +195,25 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+
+# =========================================================================
+# Sections below are owned by one area each; keep additions inside them.
+# =========================================================================
+
+# --- Public site ----------------------------------------------------------
+
+
+# --- Monitors' workspace and editorial workflow --------------------------
+
+
+# --- Stale health job -----------------------------------------------------
+
+
+# --- Security -------------------------------------------------------------
+
+
+# --- API and import -------------------------------------------------------
+
+
+# --- Production stack -----------------------------------------------------

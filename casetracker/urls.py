@@ -5,6 +5,9 @@ from .health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("monitor/", include("cases.monitor.urls")),
+    path("api/v1/", include("cases.api.urls")),
     path("", include("cases.public.urls")),
 ]

@@ -9,7 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casetracker.partial_dates import not_in_future
-from casetracker.records import SourcedRecord
+from casetracker.records import RecordQuerySet, SourcedRecord
+
+
+class HungerStrikeQuerySet(RecordQuerySet):
+    def ongoing(self):
+        """Started, not ended, no outcome: the same rule as HungerStrike.is_ongoing."""
+        return self.filter(started_on__isnull=False, ended_on__isnull=True, outcome="")
 
 
 class HungerStrike(SourcedRecord):
@@ -56,6 +62,7 @@ class HungerStrike(SourcedRecord):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
 
     published_via = "person"
+    objects = HungerStrikeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("hunger strike")

@@ -1,0 +1,150 @@
+"""The filters of /cases/, its exports and the API: one FilterSet, names as in DESIGN.md.
+
+Every filter reaches related records through their `.public()` querysets, so a
+filter can never confirm the existence of an internal or confidential record.
+"""
+
+from __future__ import annotations
+
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Membership, Person
+from people.search import search_people
+
+from .models import Case, Charge, Detention, HungerStrike, LegalArticle, Sentence
+
+ARTICLE_KEY = re.compile(r"^([A-Za-z]{2}):(criminal|administrative):([0-9A-Za-z.\-]+)$")
+
+
+def article_lookup(value: str):
+    """`12` (an id) or `KZ:criminal:405` (country:code:number) -> filter kwargs, or None."""
+    value = (value or "").strip()
+    if value.isdigit():
+        return {"article_id": int(value)}
+    match = ARTICLE_KEY.match(value)
+    if match:
+        country, code, number = match.groups()
+        return {
+            "article__country": country.upper(),
+            "article__code": code,
+            "article__number": number,
+        }
+    return None
+
+
+class ArticleField(forms.CharField):
+    def validate(self, value):
+        super().validate(value)
+        if value and article_lookup(value) is None:
+            raise forms.ValidationError(
+                _("Use a legal article id or COUNTRY:CODE:NUMBER, e.g. KZ:criminal:405."),
+                code="invalid_article",
+            )
+
+
+class ArticleFilter(django_filters.CharFilter):
+    field_class = ArticleField
+
+
+class HungerStrikeFilter(django_filters.ChoiceFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("ongoing", _("Ongoing"))])
+        super().__init__(*args, **kwargs)
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Name"), max_length=200)
+    article = ArticleFilter(method="filter_article", label=_("Legal article"), max_length=60)
+    organization = django_filters.CharFilter(
+        method="filter_organization", label=_("Organization or party"), max_length=220
+    )
+    country = django_filters.CharFilter(method="filter_country", label=_("Country"), max_length=2)
+    status = django_filters.ChoiceFilter(choices=Case.Status.choices, label=_("Status"))
+    facility = django_filters.CharFilter(
+        method="filter_facility", label=_("Place of detention"), max_length=220
+    )
+    year = django_filters.NumberFilter(
+        method="filter_year", label=_("Year of arrest"), min_value=1900, max_value=2100
+    )
+    min_months = django_filters.NumberFilter(
+        method="filter_min_months",
+        label=_("Sentence at least (months)"),
+        min_value=0,
+        max_value=2000,
+    )
+    max_months = django_filters.NumberFilter(
+        method="filter_max_months",
+        label=_("Sentence at most (months)"),
+        min_value=0,
+        max_value=2000,
+    )
+    hunger_strike = HungerStrikeFilter(method="filter_hunger_strike", label=_("Hunger strike"))
+
+    class Meta:
+        model = Case
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        people = search_people(Person.objects.public(), value)
+        return queryset.filter(person__in=people.values("pk"))
+
+    def filter_article(self, queryset, name, value):
+        lookup = article_lookup(value)
+        charges = Charge.objects.public().filter(case=OuterRef("pk"), **lookup)
+        return queryset.filter(Exists(charges))
+
+    def filter_organization(self, queryset, name, value):
+        members = Membership.objects.public().filter(
+            person=OuterRef("person"),
+            organization__slug=value,
+            organization__in=_public_orgs(),
+        )
+        return queryset.filter(Exists(members))
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(country=value.upper())
+
+    def filter_facility(self, queryset, name, value):
+        detentions = Detention.objects.public().filter(
+            person=OuterRef("person"), facility__slug=value, facility__in=_public_facilities()
+        )
+        return queryset.filter(Exists(detentions))
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(arrest_date__startswith=f"{int(value):04d}")
+
+    def filter_min_months(self, queryset, name, value):
+        sentences = Sentence.objects.public().filter(case=OuterRef("pk"), term_months__gte=value)
+        return queryset.filter(Exists(sentences))
+
+    def filter_max_months(self, queryset, name, value):
+        sentences = Sentence.objects.public().filter(case=OuterRef("pk"), term_months__lte=value)
+        return queryset.filter(Exists(sentences))
+
+    def filter_hunger_strike(self, queryset, name, value):
+        ongoing = HungerStrike.objects.public().ongoing().filter(person=OuterRef("person"))
+        return queryset.filter(Exists(ongoing))
+
+
+def _public_orgs():
+    from people.models import Organization
+
+    return Organization.objects.public().values("pk")
+
+
+def _public_facilities():
+    from .models import Facility
+
+    return Facility.objects.public().values("pk")
+
+
+def public_articles():
+    """Legal articles that at least one public charge uses (for filter menus)."""
+    return LegalArticle.objects.public().filter(
+        Exists(Charge.objects.public().filter(article=OuterRef("pk")))
+    )

@@ -1,0 +1,73 @@
+"""Name search tolerant of transliteration and small misspellings.
+
+Steps:
+1. Normalise the query like stored names (anyascii + lowercase): Cyrillic
+   "Жыланбаев" becomes "zhylanbaev", accents fold away.
+2. Match people whose normalised name, or a PUBLIC name variant's, contains it.
+3. Also match close misspellings: on PostgreSQL by trigram word similarity on
+   the normalised columns (GIN-indexed), elsewhere by a consonant skeleton
+   ("zhylanbayev", "zhilanbaev" and "zhylanbaev" all give "zhlnbv").
+
+Only public name variants are searched: an internal alias must never reveal
+whom it belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .names import normalize_name
+
+TRIGRAM_THRESHOLD = 0.45
+_VOWELS = re.compile(r"[aeiouy]+")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def skeleton(name: str) -> str:
+    """Consonant skeleton of each word, for misspelling tolerance without PostgreSQL."""
+    words = normalize_name(name).split()
+    return " ".join(_REPEATS.sub(r"\1", w[0] + _VOWELS.sub("", w[1:])) for w in words if w)
+
+
+def search_people(people: QuerySet, query: str) -> QuerySet:
+    from .models import NameVariant
+
+    q = normalize_name(query)
+    if not q:
+        return people
+    variants = NameVariant.objects.public().filter(person=OuterRef("pk"))
+    matches = Q(name_normalized__contains=q) | Q(
+        Exists(variants.filter(name_normalized__contains=q))
+    )
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        similar = NameVariant.objects.public().annotate(
+            sim=TrigramWordSimilarity(q, "name_normalized")
+        )
+        people = people.annotate(sim=TrigramWordSimilarity(q, "name_normalized"))
+        matches |= Q(sim__gte=TRIGRAM_THRESHOLD) | Q(
+            Exists(similar.filter(person=OuterRef("pk"), sim__gte=TRIGRAM_THRESHOLD))
+        )
+    else:
+        key = skeleton(query)
+        if len(key.replace(" ", "")) >= 3:
+            matches |= Q(pk__in=_skeleton_matches(people, key))
+    return people.filter(matches)
+
+
+def _skeleton_matches(people: QuerySet, key: str) -> list[int]:
+    """The SQLite path: compare skeletons in Python over the (small) embedded dataset."""
+    from .models import NameVariant
+
+    found = set()
+    for pk, name in people.values_list("pk", "name_normalized"):
+        if key in skeleton(name):
+            found.add(pk)
+    for pk, name in NameVariant.objects.public().values_list("person_id", "name_normalized"):
+        if key in skeleton(name):
+            found.add(pk)
+    return list(found)
