@@ -28,10 +28,18 @@ class RecordQuerySet(models.QuerySet):
     def archived(self):
         return self.filter(archived_at__isnull=False)
 
+    def publishable(self):
+        """The record-level half of the rule: public and not archived.
+
+        Only for children of a case the caller has already cleared for showing
+        (a published case, or an editor's "view as public" preview); everything
+        else uses public().
+        """
+        return self.active().filter(visibility=Visibility.PUBLIC)
+
     def public(self):
         """The visibility rule. See the module docstring."""
-        qs = self.active().filter(visibility=Visibility.PUBLIC)
-        return self.model.restrict_to_published(qs)
+        return self.model.restrict_to_published(self.publishable())
 
     def visible_to(self, user):
         """Staff read rule: editors and administrators see everything; other staff
