@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "simple_history",
+    "casetracker",  # operations commands: backup, restore
     "accounts",
     "people",
     "cases",

@@ -1,0 +1,26 @@
+import datetime as dt
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from casetracker.backups import create_backup
+
+
+class Command(BaseCommand):
+    help = "Back up the database and evidence files, with a manifest of SHA-256 checksums."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--output",
+            type=Path,
+            help="new folder for the backup (default: var/backups/<UTC timestamp>)",
+        )
+
+    def handle(self, *args, output, **options):
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        target = output or Path(settings.BASE_DIR) / "var" / "backups" / stamp
+        manifest = create_backup(target)
+        self.stdout.write(
+            self.style.SUCCESS(f"Backup written to {target} ({len(manifest['files'])} files).")
+        )
