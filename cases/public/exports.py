@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from cases.models import Case
 
 from .listing import shown_facility, with_export_data
-from .pages import absolute, is_publishable
+from .pages import absolute
 
 CSV_COLUMNS = [
     "case_url",
@@ -193,7 +193,7 @@ def json_record(case: Case) -> dict[str, Any]:
                         "city": facility.city,
                         "country": facility.country,
                     }
-                    if is_publishable(facility)
+                    if facility
                     else None
                 ),
             }
