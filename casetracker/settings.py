@@ -203,6 +203,8 @@ LOGGING = {
 # =========================================================================
 
 # --- Public site ----------------------------------------------------------
+# Rows per page of /cases/ (its exports are not paginated: they stream every row).
+PUBLIC_CASES_PER_PAGE = env.int("PUBLIC_CASES_PER_PAGE", default=25)
 
 
 # --- Monitors' workspace and editorial workflow --------------------------

@@ -1,9 +1,187 @@
 """What a public case page shows, built once for the public view and for the
-editors' "view as public" preview, so the preview is exactly the public page."""
+editors' "view as public" preview, so the preview is exactly the public page.
+
+The caller clears the case (Case.objects.public() for the public view; an
+editor's permission for the preview). Every child record is taken through
+`.publishable()` (public and not archived), never the plain manager, and
+reference data (articles, facilities, organizations, sources) is checked the
+same way. The number of queries is fixed, whatever the number of records.
+"""
 
 from __future__ import annotations
 
-from cases.models import Case
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cases.models import (
+    Case,
+    Charge,
+    Detention,
+    Event,
+    HealthObservation,
+    HungerStrike,
+    LegalArticle,
+    PrisonVisit,
+    Recognition,
+    Sentence,
+    Source,
+)
+from casetracker.partial_dates import PartialDate
+from casetracker.records import Record, Visibility
+from people.models import Membership, NameVariant, Organization
+
+from .countries import country_name
+from .visibility import public_cases
+
+
+def is_publishable(record: Record | None) -> bool:
+    """Reference data fetched through a foreign key: show it only when public and active."""
+    return (
+        record is not None and record.visibility == Visibility.PUBLIC and record.archived_at is None
+    )
+
+
+def sources_prefetch() -> Prefetch:
+    return Prefetch(
+        "sources", queryset=Source.objects.publishable().order_by("date", "pk"), to_attr="shown"
+    )
+
+
+def format_term(months: int | None) -> str:
+    """84 -> "7 years", 18 -> "1 year 6 months"."""
+    if not months:
+        return ""
+    years, rest = divmod(months, 12)
+    parts = []
+    if years:
+        parts.append(ngettext("%(n)d year", "%(n)d years", years) % {"n": years})
+    if rest:
+        parts.append(ngettext("%(n)d month", "%(n)d months", rest) % {"n": rest})
+    return " ".join(parts)
+
+
+def display_date(value: PartialDate | dt.date | None) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, PartialDate):
+        return value.display()
+    return date_format(value, "DATE_FORMAT")
+
+
+def date_key(value: PartialDate | dt.date | None) -> str:
+    """A sort key shared by partial dates and dates (both sort as ISO strings)."""
+    if not value:
+        return ""
+    return str(value) if isinstance(value, PartialDate) else value.isoformat()
+
+
+class Citations:
+    """Numbers sources in the order the page first cites them."""
+
+    def __init__(self):
+        self.numbers: dict[int, int] = {}
+        self.sources: list[Source] = []
+
+    def cite(self, record) -> list[int]:
+        found = []
+        for source in getattr(record, "shown", ()):
+            if source.pk not in self.numbers:
+                self.sources.append(source)
+                self.numbers[source.pk] = len(self.sources)
+            found.append(self.numbers[source.pk])
+        record.cites = found
+        return found
+
+    def entries(self) -> list[tuple[int, Source]]:
+        return list(enumerate(self.sources, start=1))
+
+
+@dataclass
+class TimelineEntry:
+    key: str
+    when: str
+    kind: str
+    title: str
+    text: str = ""
+    anchor: str = ""
+    cites: list[int] = field(default_factory=list)
+
+
+@dataclass
+class WeightChart:
+    """A server-rendered line chart: coordinates computed here, drawn by SVG."""
+
+    points: list[dict[str, Any]]
+    polyline: str
+    y_ticks: list[dict[str, Any]]
+    width: int = 640
+    height: int = 240
+
+
+def weight_chart(observations: list[HealthObservation]) -> WeightChart | None:
+    weighed = sorted(
+        (o for o in observations if o.weight_kg is not None),
+        key=lambda o: (o.observed_on, o.observed_time or dt.time.min, o.pk),
+    )
+    if not weighed:
+        return None
+    left, right, top, bottom = 56, 620, 16, 200
+    low = min(o.weight_kg for o in weighed)
+    high = max(o.weight_kg for o in weighed)
+    # A flat or single-point series still gets a readable 10 kg band around it.
+    low, high = (low - 5, high + 5) if high - low < 10 else (low, high)
+    first, last = weighed[0].observed_on, weighed[-1].observed_on
+    span_days = max((last - first).days, 1)
+    points = []
+    for obs in weighed:
+        if len(weighed) == 1:
+            x = (left + right) / 2
+        else:
+            x = left + (right - left) * (obs.observed_on - first).days / span_days
+        y = bottom - (bottom - top) * float((obs.weight_kg - low) / (high - low))
+        points.append(
+            {
+                # strings: a localised number ("57,5") would break the SVG attribute
+                "x": f"{x:.1f}",
+                "y": f"{y:.1f}",
+                "kg": obs.weight_kg,
+                "when": display_date(obs.observed_on),
+                "approximate": obs.date_is_approximate,
+            }
+        )
+    ticks = []
+    for value in (low, (low + high) / 2, high):
+        y = bottom - (bottom - top) * float((value - low) / (high - low))
+        ticks.append({"y": f"{y:.1f}", "label": f"{Decimal(value).quantize(Decimal('1'))}"})
+    return WeightChart(
+        points=points,
+        polyline=" ".join(f"{p['x']},{p['y']}" for p in points),
+        y_ticks=ticks,
+    )
+
+
+_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_ld(data: dict) -> SafeString:
+    """JSON for a <script type="application/ld+json"> block, escaped like json_script."""
+    text = json.dumps(data, ensure_ascii=False, default=str)
+    return mark_safe(text.translate(_JSON_ESCAPES))  # noqa: S308 - escaped above
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def case_page_context(case: Case) -> dict:
@@ -13,4 +191,205 @@ def case_page_context(case: Case) -> dict:
     Case.objects.public(), or an editor previews it); every child record here
     is taken through .publishable(), never the plain manager.
     """
-    return {"case": case, "person": case.person}
+    person = case.person
+    cite = Citations()
+    today = timezone.localdate()
+
+    variants = list(NameVariant.objects.publishable().filter(person=person).order_by("name"))
+    memberships = list(
+        Membership.objects.publishable()
+        .filter(person=person, organization__in=Organization.objects.publishable())
+        .select_related("organization")
+        .prefetch_related(sources_prefetch())
+        .order_by("organization__name")
+    )
+    charges = list(
+        Charge.objects.publishable()
+        .filter(case=case, article__in=LegalArticle.objects.publishable())
+        .select_related("article")
+        .prefetch_related(sources_prefetch())
+        .order_by("pk")
+    )
+    sentences = list(
+        Sentence.objects.publishable()
+        .filter(case=case)
+        .prefetch_related(sources_prefetch())
+        .order_by("sentenced_on", "pk")
+    )
+    recognitions = list(
+        Recognition.objects.publishable()
+        .filter(case=case)
+        .prefetch_related(sources_prefetch())
+        .order_by("pk")
+    )
+    detentions = list(
+        Detention.objects.publishable()
+        .filter(person=person)
+        .select_related("facility")
+        .prefetch_related(sources_prefetch())
+        .order_by("-started_on", "-pk")
+    )
+    strikes = list(
+        HungerStrike.objects.publishable()
+        .filter(person=person)
+        .prefetch_related(sources_prefetch())
+        .order_by("-started_on", "-pk")
+    )
+    observations = list(
+        HealthObservation.objects.publishable()
+        .filter(person=person)
+        .prefetch_related(sources_prefetch())
+        .order_by("-observed_on", "-observed_time", "-pk")
+    )
+    visits = list(
+        PrisonVisit.objects.publishable()
+        .filter(person=person)
+        .select_related("facility")
+        .prefetch_related(sources_prefetch())
+        .order_by("-visited_on", "-pk")
+    )
+    events = list(
+        Event.objects.publishable()
+        .filter(case=case)
+        .prefetch_related(sources_prefetch())
+        .order_by("date", "pk")
+    )
+    other_cases = list(
+        public_cases().filter(person=person).exclude(pk=case.pk).order_by("-arrest_date")
+    )
+
+    # Facilities are reference data reached by a foreign key: hide one that is not public.
+    for record in (*detentions, *visits):
+        record.shown_facility = record.facility if is_publishable(record.facility) else None
+
+    # Number the sources in reading order: the page shows these sections top to bottom.
+    for record in (
+        *strikes,
+        *memberships,
+        *charges,
+        *sentences,
+        *detentions,
+        *recognitions,
+        *observations,
+        *visits,
+        *events,
+    ):
+        cite.cite(record)
+
+    current = next((d for d in detentions if d.is_current), None)
+    for sentence in sentences:
+        sentence.term_display = format_term(sentence.term_months)
+        sentence.release = sentence.expected_release()
+    release = next((s.release for s in reversed(sentences) if s.release), None)
+    ongoing = [s for s in strikes if s.is_ongoing]
+    for strike in strikes:
+        strike.days = strike.day_count(today)
+
+    return {
+        "case": case,
+        "person": person,
+        "variants": variants,
+        "memberships": memberships,
+        "charges": charges,
+        "sentences": sentences,
+        "recognitions": recognitions,
+        "detentions": detentions,
+        "current_detention": current,
+        "days_in_detention": current.days(today) if current else None,
+        "expected_release": release,
+        "strikes": strikes,
+        "ongoing_strikes": ongoing,
+        "observations": observations,
+        "weight_chart": weight_chart(observations),
+        "visits": visits,
+        "events": events,
+        "timeline": timeline(events, visits, observations, strikes),
+        "citations": cite.entries(),
+        "other_cases": other_cases,
+        "country": country_name(case.country),
+        "cite_url": absolute(case.get_absolute_url()),
+        "json_ld": json_ld(case_json_ld(case, variants, charges)),
+    }
+
+
+def timeline(events, visits, observations, strikes) -> list[TimelineEntry]:
+    entries = [
+        TimelineEntry(
+            key=date_key(e.date),
+            when=display_date(e.date),
+            kind=e.get_kind_display(),
+            title=e.title,
+            text=e.description,
+            anchor=f"event-{e.pk}",
+            cites=e.cites,
+        )
+        for e in events
+    ]
+    entries += [
+        TimelineEntry(
+            key=date_key(v.visited_on),
+            when=display_date(v.visited_on),
+            kind=_("Prison visit"),
+            title=f"{v.get_kind_display()}: {v.get_outcome_display()}",
+            text=v.public_summary,
+            anchor=f"visit-{v.pk}",
+            cites=v.cites,
+        )
+        for v in visits
+    ]
+    entries += [
+        TimelineEntry(
+            key=date_key(o.observed_on),
+            when=(
+                _("On or before %(date)s") % {"date": display_date(o.observed_on)}
+                if o.date_is_approximate
+                else display_date(o.observed_on)
+            ),
+            kind=_("Health"),
+            title=o.get_kind_display()
+            + (f": {o.weight_kg} {_('kg')}" if o.weight_kg is not None else ""),
+            text=o.description,
+            anchor=f"observation-{o.pk}",
+            cites=o.cites,
+        )
+        for o in observations
+    ]
+    entries += [
+        TimelineEntry(
+            key=date_key(s.started_on),
+            when=display_date(s.started_on),
+            kind=_("Hunger strike"),
+            title=_("Hunger strike begins"),
+            text=s.demands,
+            anchor=f"strike-{s.pk}",
+            cites=s.cites,
+        )
+        for s in strikes
+        if s.started_on
+    ]
+    return sorted(entries, key=lambda e: e.key)
+
+
+def case_json_ld(case: Case, variants, charges) -> dict:
+    person = case.person
+    about: dict[str, Any] = {
+        "@type": "Person",
+        "name": person.full_name,
+        "url": absolute(person.get_absolute_url()),
+    }
+    if variants:
+        about["alternateName"] = [v.name for v in variants]
+    if person.occupation:
+        about["description"] = person.occupation
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": str(case),
+        "url": absolute(case.get_absolute_url()),
+        "dateModified": case.updated_at.isoformat(),
+        "about": about,
+        "keywords": [c.article.title for c in charges],
+    }
+    if case.summary:
+        data["abstract"] = case.summary
+    return data

@@ -1,12 +1,19 @@
 from django.urls import path
 
 from . import views
+from .feeds import CaseFeed, UpdatesFeed
 
 app_name = "public"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/export.csv", views.export_csv, name="export_csv"),
+    path("cases/export.json", views.export_json, name="export_json"),
     path("cases/<slug:slug>/", views.case_detail, name="case"),
+    path("cases/<slug:slug>/feed/", CaseFeed(), name="case_feed"),
     path("people/<slug:slug>/", views.person_detail, name="person"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization"),
+    path("stats/", views.stats, name="stats"),
+    path("feed/", UpdatesFeed(), name="feed"),
 ]

@@ -1,26 +1,243 @@
-"""Public views. Placeholder pages until the public-site work lands; every view
-starts from `.public()` querysets."""
+"""Public views: thin, and every one starts from a `.public()` queryset.
 
-from django.shortcuts import get_object_or_404, redirect, render
+Case pages are built by pages.case_page_context (shared with the editors'
+preview); counts come from stats.py; rows of lists and exports from listing.py.
+"""
 
-from cases.models import Case
-from people.models import Organization, Person
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from cases.filters import CaseFilter
+from cases.models import Case, HungerStrike
+from people.models import Membership, NameVariant, Organization, OrganizationStatus, Person
+
+from . import exports
+from . import stats as counts
+from .countries import country_name
+from .listing import SORTS, sort_cases, sort_key, with_row_data
+from .pages import case_page_context, sources_prefetch
+from .visibility import public_cases
+
+FACETS = {
+    "article": counts.by_article,
+    "organization": counts.by_organization,
+    "country": counts.by_country,
+    "status": counts.by_status,
+    "facility": counts.by_facility,
+    "year": counts.by_year,
+}
 
 
+def _ongoing_strikes():
+    """Ongoing public hunger strikes, longest first, each with a case to link to."""
+    case_slug = (
+        public_cases()
+        .filter(person=OuterRef("person"))
+        .order_by("-arrest_date", "pk")
+        .values("slug")[:1]
+    )
+    strikes = list(
+        HungerStrike.objects.public()
+        .ongoing()
+        .select_related("person")
+        .annotate(case_slug=Subquery(case_slug))
+        .order_by("started_on", "pk")[:50]
+    )
+    today = timezone.localdate()
+    for strike in strikes:
+        strike.days = strike.day_count(today)
+    return strikes
+
+
+@require_safe
 def home(request):
-    return redirect("admin:index")
+    recent = with_row_data(public_cases()).order_by("-updated_at", "-pk")[:8]
+    return render(
+        request,
+        "public/home.html",
+        {
+            "recent_cases": recent,
+            "ongoing_strikes": _ongoing_strikes(),
+            "case_count": public_cases().count(),
+        },
+    )
 
 
+def _without(params, name: str) -> dict:
+    return {key: value for key, value in params.items() if key != name}
+
+
+def _facets(params) -> dict:
+    """Each filter's options with counts under all the OTHER active filters."""
+    facets = {}
+    for name, count in FACETS.items():
+        others = CaseFilter(_without(params, name), queryset=public_cases())
+        options = count(others.qs)
+        current = (params.get(name) or "").strip()
+        for option in options:
+            option.selected = bool(current) and option.value.casefold() == current.casefold()
+        facets[name] = options
+    others = CaseFilter(_without(params, "hunger_strike"), queryset=public_cases())
+    facets["hunger_strike"] = counts.ongoing_hunger_strikes(others.qs)
+    return facets
+
+
+@require_safe
+def case_list(request):
+    params = request.GET
+    filterset = CaseFilter(params, queryset=public_cases())
+    valid = filterset.is_valid()
+    # An invalid filter shows its error and no results: ignoring it would list wrong cases.
+    cases = filterset.qs if valid else Case.objects.none()
+    sort = sort_key(params.get("sort"))
+    paginator = Paginator(with_row_data(sort_cases(cases, sort)), settings.PUBLIC_CASES_PER_PAGE)
+    page = paginator.get_page(params.get("page"))
+    return render(
+        request,
+        "public/case_list.html",
+        {
+            "filterset": filterset,
+            "form": filterset.form,
+            "valid": valid,
+            "page": page,
+            "facets": _facets(params),
+            "sorts": SORTS,
+            "sort": sort,
+            "export_query": params.urlencode() if valid else "",
+            "filtered": any(params.get(name) for name in CaseFilter.base_filters),
+        },
+    )
+
+
+@require_safe
 def case_detail(request, slug):
-    case = get_object_or_404(Case.objects.public().select_related("person"), slug=slug)
-    return render(request, "public/placeholder.html", {"object": case})
+    case = get_object_or_404(public_cases().select_related("person"), slug=slug)
+    return render(request, "public/case_detail.html", case_page_context(case))
 
 
+@require_safe
 def person_detail(request, slug):
     person = get_object_or_404(Person.objects.public(), slug=slug)
-    return render(request, "public/placeholder.html", {"object": person})
+    cases = with_row_data(public_cases().filter(person=person)).order_by("-arrest_date", "pk")
+    memberships = (
+        Membership.objects.public()
+        .filter(person=person, organization__in=Organization.objects.public())
+        .select_related("organization")
+        .order_by("organization__name")
+    )
+    return render(
+        request,
+        "public/person_detail.html",
+        {
+            "person": person,
+            "variants": NameVariant.objects.public().filter(person=person).order_by("name"),
+            "memberships": memberships,
+            "cases": cases,
+            "citizenship": country_name(person.citizenship) if person.citizenship else "",
+        },
+    )
 
 
+@require_safe
 def organization_detail(request, slug):
-    org = get_object_or_404(Organization.objects.public(), slug=slug)
-    return render(request, "public/placeholder.html", {"object": org})
+    organization = get_object_or_404(Organization.objects.public(), slug=slug)
+    statuses = (
+        OrganizationStatus.objects.public()
+        .filter(organization=organization)
+        .prefetch_related(sources_prefetch())
+        .order_by("since", "pk")
+    )
+    members = (
+        Membership.objects.public()
+        .filter(organization=organization)
+        .select_related("person")
+        .prefetch_related(
+            Prefetch(
+                "person__cases",
+                queryset=public_cases().order_by("-arrest_date", "pk"),
+                to_attr="public_cases",
+            )
+        )
+        .order_by("person__full_name")
+    )
+    return render(
+        request,
+        "public/organization_detail.html",
+        {
+            "organization": organization,
+            "statuses": statuses,
+            "members": members,
+            "country": country_name(organization.country) if organization.country else "",
+        },
+    )
+
+
+def _with_bars(rows):
+    top = max((row.count for row in rows), default=0)
+    for row in rows:
+        row.bar = round(100 * row.count / top, 1) if top else 0
+    return rows
+
+
+@require_safe
+def stats(request):
+    cases = public_cases()
+    sections = [
+        ("article", counts.by_article(cases)),
+        ("organization", counts.by_organization(cases)),
+        ("country", counts.by_country(cases)),
+        ("status", counts.by_status(cases)),
+        ("year", counts.by_year(cases)),
+        ("sentence", counts.sentence_bands(cases)),
+    ]
+    return render(
+        request,
+        "public/stats.html",
+        {
+            "sections": [(key, _with_bars(rows)) for key, rows in sections],
+            "case_count": cases.count(),
+            "ongoing_strikes": counts.ongoing_hunger_strikes(cases),
+        },
+    )
+
+
+def _export_filters(request):
+    filterset = CaseFilter(request.GET, queryset=public_cases())
+    given = {name: request.GET[name] for name in CaseFilter.base_filters if request.GET.get(name)}
+    return filterset, given
+
+
+@require_safe
+def export_csv(request):
+    filterset, _given = _export_filters(request)
+    if not filterset.is_valid():
+        lines = [f"{field}: {error}" for field, errs in filterset.errors.items() for error in errs]
+        return HttpResponse(
+            "\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8"
+        )
+    cases = sort_cases(filterset.qs, request.GET.get("sort"))
+    response = StreamingHttpResponse(
+        exports.csv_lines(cases), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="cases.csv"'
+    return response
+
+
+@require_safe
+def export_json(request):
+    filterset, given = _export_filters(request)
+    if not filterset.is_valid():
+        return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
+    cases = sort_cases(filterset.qs, request.GET.get("sort"))
+    response = StreamingHttpResponse(
+        exports.json_chunks(cases, given), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="cases.json"'
+    return response

@@ -1,0 +1,116 @@
+"""The rows of /cases/ and of its exports: one queryset shape, a fixed number of queries."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import (
+    Charge,
+    Detention,
+    Facility,
+    HungerStrike,
+    LegalArticle,
+    Recognition,
+    Sentence,
+)
+from people.models import Membership, NameVariant, Organization
+
+# ?sort= values; anything else falls back to the default.
+SORTS = {
+    "arrest_desc": _("Most recent arrest first"),
+    "arrest": _("Earliest arrest first"),
+    "name": _("Name"),
+    "sentence": _("Longest sentence first"),
+}
+DEFAULT_SORT = "arrest_desc"
+
+
+def sort_key(value: str | None) -> str:
+    return value if value in SORTS else DEFAULT_SORT
+
+
+def sort_cases(cases: QuerySet, key: str | None) -> QuerySet:
+    key = sort_key(key)
+    if key == "arrest":
+        return cases.order_by("arrest_date", "pk")
+    if key == "name":
+        return cases.order_by("person__full_name", "pk")
+    if key == "sentence":
+        longest = (
+            Sentence.objects.public()
+            .filter(case=OuterRef("pk"), term_months__isnull=False)
+            .order_by("-term_months")
+            .values("term_months")[:1]
+        )
+        return cases.annotate(longest_term=Subquery(longest)).order_by(
+            F("longest_term").desc(nulls_last=True), "-arrest_date", "pk"
+        )
+    return cases.order_by("-arrest_date", "pk")
+
+
+def with_row_data(cases: QuerySet) -> QuerySet:
+    """What a row of /cases/ shows: person, charges, sentences, ongoing hunger strike."""
+    return (
+        cases.select_related("person")
+        .prefetch_related(
+            Prefetch(
+                "charges",
+                queryset=Charge.objects.public()
+                .filter(article__in=LegalArticle.objects.public())
+                .select_related("article")
+                .order_by("pk"),
+                to_attr="public_charges",
+            ),
+            Prefetch(
+                "sentences",
+                queryset=Sentence.objects.public().order_by("sentenced_on", "pk"),
+                to_attr="public_sentences",
+            ),
+        )
+        .annotate(
+            hunger_strike_ongoing=Exists(
+                HungerStrike.objects.public().ongoing().filter(person=OuterRef("person"))
+            )
+        )
+    )
+
+
+def with_export_data(cases: QuerySet) -> QuerySet:
+    """Row data plus everything an export row carries."""
+    return with_row_data(cases).prefetch_related(
+        Prefetch(
+            "recognitions",
+            queryset=Recognition.objects.public().order_by("pk"),
+            to_attr="public_recognitions",
+        ),
+        Prefetch(
+            "person__name_variants",
+            queryset=NameVariant.objects.public().order_by("name"),
+            to_attr="public_variants",
+        ),
+        Prefetch(
+            "person__memberships",
+            queryset=Membership.objects.public()
+            .filter(organization__in=Organization.objects.public())
+            .select_related("organization")
+            .order_by("organization__name"),
+            to_attr="public_memberships",
+        ),
+        Prefetch(
+            "person__detentions",
+            queryset=Detention.objects.public()
+            .filter(ended_on="")
+            .select_related("facility")
+            .order_by("-started_on", "-pk"),
+            to_attr="current_detentions",
+        ),
+    )
+
+
+def shown_facility(detention: Detention | None) -> Facility | None:
+    from .pages import is_publishable
+
+    if detention is None or not is_publishable(detention.facility):
+        return None
+    return detention.facility
