@@ -55,3 +55,18 @@ def test_monitors_do_not_see_other_authors_confidential_records(monitor, other_m
 def test_outsiders_see_only_public_records(outsider):
     f.HealthObservationFactory(visibility=Visibility.INTERNAL)
     assert not HealthObservation.objects.visible_to(outsider).exists()
+
+
+@pytest.mark.parametrize("person_visibility", [Visibility.INTERNAL, Visibility.CONFIDENTIAL])
+def test_a_published_case_of_a_non_public_person_is_not_public(person_visibility):
+    case = f.CaseFactory(person__visibility=person_visibility)
+    assert not Case.objects.public().filter(pk=case.pk).exists()
+    assert not Person.objects.public().exists()
+
+
+def test_a_published_case_of_an_archived_person_is_not_public(editor):
+    from casetracker.records import archive_record
+
+    case = f.CaseFactory()
+    archive_record(record=case.person, by=editor)
+    assert not Case.objects.public().filter(pk=case.pk).exists()

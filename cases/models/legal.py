@@ -158,7 +158,13 @@ class Case(Record):
 
     @classmethod
     def restrict_to_published(cls, qs):
-        return qs.filter(editorial_state=cls.EditorialState.PUBLISHED)
+        """Published, and its person's own record is publishable: a published case
+        must never name a person whose record is internal or archived."""
+        return qs.filter(
+            editorial_state=cls.EditorialState.PUBLISHED,
+            person__visibility=Visibility.PUBLIC,
+            person__archived_at__isnull=True,
+        )
 
     @property
     def is_published(self) -> bool:

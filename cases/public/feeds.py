@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy
 from cases.models import Case, Event, HealthObservation, HungerStrike, PrisonVisit
 
 from .pages import display_date
-from .visibility import public_cases
 
 FEED_ITEMS = 50
 # How many recent history rows to scan for publications and status changes.
@@ -48,7 +47,7 @@ def _aware(value: dt.datetime | dt.date) -> dt.datetime:
 def _case_slug_for_person():
     """The slug of a person's most recent public case, for linking person-level records."""
     return Subquery(
-        public_cases()
+        Case.objects.public()
         .filter(person=OuterRef("person"))
         .order_by("-arrest_date", "pk")
         .values("slug")[:1]
@@ -205,7 +204,7 @@ class UpdatesFeed(Feed):
 
     def items(self):
         return latest(
-            case_changes(public_cases())
+            case_changes(Case.objects.public())
             + record_updates(
                 Event.objects.public(),
                 HealthObservation.objects.public(),
@@ -240,7 +239,7 @@ class UpdatesFeed(Feed):
 
 class CaseFeed(UpdatesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(public_cases().select_related("person"), slug=slug)
+        return get_object_or_404(Case.objects.public().select_related("person"), slug=slug)
 
     def title(self, case: Case) -> str:
         return _("casetracker: %(name)s") % {"name": case.person.full_name}
@@ -251,7 +250,7 @@ class CaseFeed(UpdatesFeed):
     def items(self, case: Case):
         person = case.person
         return latest(
-            case_changes(public_cases().filter(pk=case.pk))
+            case_changes(Case.objects.public().filter(pk=case.pk))
             + record_updates(
                 Event.objects.public().filter(case=case),
                 HealthObservation.objects.public().filter(person=person),

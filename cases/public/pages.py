@@ -42,7 +42,6 @@ from casetracker.records import Record, Visibility
 from people.models import Membership, NameVariant, Organization
 
 from .countries import country_name
-from .visibility import public_cases
 
 
 def is_publishable(record: Record | None) -> bool:
@@ -255,7 +254,7 @@ def case_page_context(case: Case) -> dict:
         .order_by("date", "pk")
     )
     other_cases = list(
-        public_cases().filter(person=person).exclude(pk=case.pk).order_by("-arrest_date")
+        Case.objects.public().filter(person=person).exclude(pk=case.pk).order_by("-arrest_date")
     )
 
     # Facilities are reference data reached by a foreign key: hide one that is not public.

@@ -23,7 +23,6 @@ from . import stats as counts
 from .countries import country_name
 from .listing import SORTS, sort_cases, sort_key, with_row_data
 from .pages import case_page_context, sources_prefetch
-from .visibility import public_cases
 
 FACETS = {
     "article": counts.by_article,
@@ -38,7 +37,7 @@ FACETS = {
 def _ongoing_strikes():
     """Ongoing public hunger strikes, longest first, each with a case to link to."""
     case_slug = (
-        public_cases()
+        Case.objects.public()
         .filter(person=OuterRef("person"))
         .order_by("-arrest_date", "pk")
         .values("slug")[:1]
@@ -58,14 +57,14 @@ def _ongoing_strikes():
 
 @require_safe
 def home(request):
-    recent = with_row_data(public_cases()).order_by("-updated_at", "-pk")[:8]
+    recent = with_row_data(Case.objects.public()).order_by("-updated_at", "-pk")[:8]
     return render(
         request,
         "public/home.html",
         {
             "recent_cases": recent,
             "ongoing_strikes": _ongoing_strikes(),
-            "case_count": public_cases().count(),
+            "case_count": Case.objects.public().count(),
         },
     )
 
@@ -78,13 +77,13 @@ def _facets(params) -> dict:
     """Each filter's options with counts under all the OTHER active filters."""
     facets = {}
     for name, count in FACETS.items():
-        others = CaseFilter(_without(params, name), queryset=public_cases())
+        others = CaseFilter(_without(params, name), queryset=Case.objects.public())
         options = count(others.qs)
         current = (params.get(name) or "").strip()
         for option in options:
             option.selected = bool(current) and option.value.casefold() == current.casefold()
         facets[name] = options
-    others = CaseFilter(_without(params, "hunger_strike"), queryset=public_cases())
+    others = CaseFilter(_without(params, "hunger_strike"), queryset=Case.objects.public())
     facets["hunger_strike"] = counts.ongoing_hunger_strikes(others.qs)
     return facets
 
@@ -92,7 +91,7 @@ def _facets(params) -> dict:
 @require_safe
 def case_list(request):
     params = request.GET
-    filterset = CaseFilter(params, queryset=public_cases())
+    filterset = CaseFilter(params, queryset=Case.objects.public())
     valid = filterset.is_valid()
     # An invalid filter shows its error and no results: ignoring it would list wrong cases.
     cases = filterset.qs if valid else Case.objects.none()
@@ -118,14 +117,16 @@ def case_list(request):
 
 @require_safe
 def case_detail(request, slug):
-    case = get_object_or_404(public_cases().select_related("person"), slug=slug)
+    case = get_object_or_404(Case.objects.public().select_related("person"), slug=slug)
     return render(request, "public/case_detail.html", case_page_context(case))
 
 
 @require_safe
 def person_detail(request, slug):
     person = get_object_or_404(Person.objects.public(), slug=slug)
-    cases = with_row_data(public_cases().filter(person=person)).order_by("-arrest_date", "pk")
+    cases = with_row_data(Case.objects.public().filter(person=person)).order_by(
+        "-arrest_date", "pk"
+    )
     memberships = (
         Membership.objects.public()
         .filter(person=person, organization__in=Organization.objects.public())
@@ -161,7 +162,7 @@ def organization_detail(request, slug):
         .prefetch_related(
             Prefetch(
                 "person__cases",
-                queryset=public_cases().order_by("-arrest_date", "pk"),
+                queryset=Case.objects.public().order_by("-arrest_date", "pk"),
                 to_attr="public_cases",
             )
         )
@@ -188,7 +189,7 @@ def _with_bars(rows):
 
 @require_safe
 def stats(request):
-    cases = public_cases()
+    cases = Case.objects.public()
     sections = [
         ("article", counts.by_article(cases)),
         ("organization", counts.by_organization(cases)),
@@ -209,7 +210,7 @@ def stats(request):
 
 
 def _export_filters(request):
-    filterset = CaseFilter(request.GET, queryset=public_cases())
+    filterset = CaseFilter(request.GET, queryset=Case.objects.public())
     given = {name: request.GET[name] for name in CaseFilter.base_filters if request.GET.get(name)}
     return filterset, given
 
