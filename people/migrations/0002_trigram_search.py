@@ -18,7 +18,7 @@ def forwards(apps, schema_editor):
         return
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for table, name in INDEXES:
-        # search_people(): TrigramWordSimilarity(q, name_normalized)
+        # search_people(): WHERE name_normalized %> q (trigram word similarity)
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (name_normalized gin_trgm_ops)"
         )
