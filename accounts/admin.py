@@ -1,30 +1,16 @@
-from urllib.parse import urlencode
-
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from .forms import PRIVILEGE_FIELDS, AdminUserChangeForm
 from .models import User
 
-
-def login_through_allauth(request, extra_context=None):
-    """The admin has no login form of its own: admins sign in like everyone else,
-    so the second factor, lockout and security log apply to them too."""
-    if request.user.is_authenticated:
-        # Signed in but not staff: sending them to the login page would loop.
-        raise PermissionDenied
-    target = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("admin:index")
-    return HttpResponseRedirect(f"{reverse('account_login')}?{urlencode({'next': target})}")
-
-
-admin.site.login = login_through_allauth
+# The admin has no login form of its own: admins sign in through allauth like
+# everyone else, so the second factor, the lockout and the security log apply.
+# (allauth's decorator sends anonymous visitors to its login page with `next`,
+# and refuses signed-in non-staff instead of looping.)
+admin.site.login = secure_admin_login(admin.site.login)
 
 
 @admin.register(User)
