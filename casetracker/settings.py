@@ -360,6 +360,8 @@ LOGGING.setdefault("loggers", {})["casetracker.security"] = {
     "level": "INFO",
     "propagate": False,
 }
+# axes narrates every attempt at INFO; lockouts are in the security log already.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}
 
 
 # --- API and import -------------------------------------------------------
