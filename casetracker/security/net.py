@@ -23,7 +23,7 @@ def _valid(candidate: str | None) -> str | None:
 
 
 def client_ip(request: HttpRequest) -> str:
-    remote = _valid(request.META.get("REMOTE_ADDR")) or "0.0.0.0"  # noqa: S104
+    remote = _valid(request.META.get("REMOTE_ADDR")) or "0.0.0.0"  # noqa: S104  # nosec B104
     count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if count <= 0 or not forwarded:

@@ -232,3 +232,20 @@ def test_short_and_common_passwords_are_refused(client, monitor):
         )
         assert response.status_code == 200, weak
         assert monitor.__class__.objects.get(pk=monitor.pk).check_password(PASSWORD)
+
+
+def test_rotating_the_encryption_key_keeps_authenticators_working(client, monitor, settings):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.MFA_ENCRYPTION_KEYS = [old_key]
+    secret = enrol_totp(monitor)
+
+    settings.MFA_ENCRYPTION_KEYS = [new_key, old_key]
+    call_command("rotate_mfa_keys", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    settings.MFA_ENCRYPTION_KEYS = [new_key]  # the old key is gone
+
+    sign_in(client, "monitor")
+    client.post(MFA_URL, {"code": current_code(secret)})
+    assert is_signed_in(client)
