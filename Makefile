@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install lint check serve worker beat messages clean
+.PHONY: run test install lint check serve worker beat messages clean security
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,19 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	SECRET_KEY=lint $(PY) manage.py makemigrations --check --dry-run
+
+# Static security gate (CI): no high-severity bandit finding, and Django's deploy
+# checks (plus casetracker's own) clean under production-like settings.
+# The values below are placeholders for the check only, never a real deployment.
+SECURITY_ENV := DJANGO_READ_DOT_ENV=0 DEBUG=false \
+	SECRET_KEY=check-only-Zq9xW2pL7vN4rT6yU8aB1cD3eF5gH0jK-not-for-production-0123456789 \
+	ALLOWED_HOSTS=example.org CSRF_TRUSTED_ORIGINS=https://example.org \
+	BEHIND_TLS_PROXY=true SECURE_HSTS_PRELOAD=true \
+	MFA_ENCRYPTION_KEYS=Y2hlY2stb25seS1ub3QtYS1yZWFsLWtleS0wMDAwMDA= \
+	CACHE_URL=redis://127.0.0.1:6379/0
+security: install
+	$(VENV)/bin/bandit -q -r accounts casetracker cases people -x tests --severity-level high
+	env $(SECURITY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
 # Production-like processes without Docker (see README).
 serve: install

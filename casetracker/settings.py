@@ -5,6 +5,7 @@ default). Production values are safe by default: DEBUG is off and SECRET_KEY has
 no default, so a forgotten variable stops the app instead of weakening it.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -219,6 +220,155 @@ PUBLIC_CASES_PER_PAGE = env.int("PUBLIC_CASES_PER_PAGE", default=25)
 
 
 # --- Security -------------------------------------------------------------
+# Threat model, promises and deployment notes: SECURITY.md. Every value below
+# that a deployment may need to tune comes from the environment.
+INSTALLED_APPS += [
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "axes",
+    "csp",
+    "casetracker.security",
+]
+_after_messages = MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1
+MIDDLEWARE[_after_messages:_after_messages] = [
+    "allauth.account.middleware.AccountMiddleware",
+    # Order matters: an expired staff session is ended before MFA enrolment is
+    # enforced, and the audit/header middleware sees every response.
+    "casetracker.security.middleware.SecurityEventMiddleware",
+    "casetracker.security.middleware.StaffSessionTimeoutMiddleware",
+    "casetracker.security.middleware.StaffMFAMiddleware",
+    "casetracker.security.middleware.SensitiveResponseHeadersMiddleware",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # axes wants to be last
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses locked-out username+IP pairs before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
+# One trusted-proxy setting for everything that needs the client's address
+# (lockout, rate limits, security log, session list). 0 = trust no proxy:
+# X-Forwarded-For is ignored and REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# Accounts: usernames, no self-service signup (administrators create accounts).
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False  # a reset must never skip the second factor
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # other sessions die via the session auth hash
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_RATE_LIMITS = {
+    # Per-username throttling is axes' job, keyed on username AND address, so a
+    # stranger cannot lock a monitor out from many addresses. allauth keeps a
+    # per-address ceiling only.
+    "login_failed": "10/m/ip",
+}
+
+# Two-factor authentication: TOTP with recovery codes; secrets encrypted at rest.
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="casetracker")
+# No tolerance: allauth remembers a used code for one period only, so a wider
+# window would let a used code be replayed within it.
+MFA_TOTP_TOLERANCE = 0
+MFA_ALLOW_UNVERIFIED_EMAIL = True  # accounts are vetted by administrators, not by email
+MFA_FORMS = {
+    "authenticate": "accounts.forms.LimitedAuthenticateForm",
+    "reauthenticate": "accounts.forms.LimitedReauthenticateForm",
+}
+MFA_FAILURE_LIMIT = env.int("MFA_FAILURE_LIMIT", default=5)  # wrong codes per account...
+MFA_FAILURE_WINDOW = env.int("MFA_FAILURE_WINDOW_SECONDS", default=300)  # ...per window
+# Fernet keys (comma-separated, newest first) for TOTP secrets and recovery
+# seeds. Empty: a key derived from SECRET_KEY (flagged by `check --deploy`).
+MFA_ENCRYPTION_KEYS = env.list("MFA_ENCRYPTION_KEYS", default=[])
+# Staff (monitor, editor, administrator, is_staff) must enrol before they reach
+# staff areas. Off only for local development and the general test suite.
+MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=not DEBUG)
+MFA_ENFORCED_PATHS = ("/admin/", "/monitor/", "/imports/", "/api/")
+
+# Brute force: lock a username+address pair after N failures.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=60))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "casetracker.security.net.login_username"
+AXES_CLIENT_IP_CALLABLE = "casetracker.security.net.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful logins go to the security log instead
+AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+AXES_VERBOSE = False
+
+# Sessions: every session ends after SESSION_COOKIE_AGE; staff sessions also end
+# after STAFF_SESSION_IDLE_SECONDS without a request and STAFF_SESSION_MAX_SECONDS
+# after login, whatever the activity.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
+STAFF_SESSION_MAX_SECONDS = env.int("STAFF_SESSION_MAX_SECONDS", default=10 * 3600)
+SESSION_COOKIE_SAMESITE = "Lax"
+# "__Host-" binds the cookie to this exact host over HTTPS (no subdomain can set it).
+SESSION_COOKIE_NAME = "sessionid" if DEBUG else "__Host-sessionid"
+
+# Headers. The admin runs without inline scripts or styles, so one policy fits all.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "upgrade-insecure-requests": not DEBUG,
+    },
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_FAILURE_VIEW = "casetracker.security.views.csrf_failure"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# Responses under these prefixes (and every response to a signed-in user) are
+# never stored by browsers or proxies.
+NO_STORE_PATHS = ("/admin/", "/monitor/", "/imports/", "/accounts/")
+
+# Error reports (emails, Sentry-like hooks) never carry POST values or secrets.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "casetracker.security.errors.ScrubbingExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "casetracker.security.errors.ScrubbingExceptionReporter"
+
+# Security log: JSON lines on stderr, or appended to SECURITY_LOG_FILE.
+SECURITY_LOG_FILE = env.str("SECURITY_LOG_FILE", default="")
+LOGGING["formatters"]["security_json"] = {"()": "casetracker.security.log.JSONLinesFormatter"}
+LOGGING["handlers"]["security"] = (
+    {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": SECURITY_LOG_FILE,
+        "formatter": "security_json",
+    }
+    if SECURITY_LOG_FILE
+    else {"class": "logging.StreamHandler", "formatter": "security_json"}
+)
+LOGGING.setdefault("loggers", {})["casetracker.security"] = {
+    "handlers": ["security"],
+    "level": "INFO",
+    "propagate": False,
+}
+# axes narrates every attempt at INFO; lockouts are in the security log already.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}
 
 
 # --- API and import -------------------------------------------------------

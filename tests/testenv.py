@@ -10,3 +10,6 @@ os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBa
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("STATIC_MANIFEST", "false")
 os.environ.setdefault("DJANGO_READ_DOT_ENV", "0")  # tests never read a developer .env
+# Staff MFA enrolment is enforced in production; the general suite signs staff in
+# with force_login and no authenticator. tests/security turns it on where it tests it.
+os.environ.setdefault("MFA_REQUIRED_FOR_STAFF", "false")

@@ -1,0 +1,82 @@
+"""allauth adapters: closed signup, one client-address rule, staff sent to MFA
+enrolment at login, and TOTP secrets encrypted at rest."""
+
+import base64
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
+from django.utils.crypto import salted_hmac
+
+from casetracker.security.net import client_ip
+from casetracker.security.sessions import is_staff_account
+
+ENCRYPTED_PREFIX = "fernet:"
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request):
+        # Accounts are created by administrators, who vouch for every monitor.
+        return False
+
+    def get_client_ip(self, request):
+        return client_ip(request)
+
+    def get_login_redirect_url(self, request):
+        # Staff who still have no second factor enrol first thing after login.
+        user = request.user
+        if (
+            settings.MFA_REQUIRED_FOR_STAFF
+            and is_staff_account(user)
+            and not Authenticator.objects.filter(
+                user_id=user.pk, type=Authenticator.Type.TOTP
+            ).exists()
+        ):
+            return reverse("mfa_activate_totp")
+        return super().get_login_redirect_url(request)
+
+
+def _fernet_keys() -> list[bytes]:
+    configured = [key.encode() for key in settings.MFA_ENCRYPTION_KEYS if key]
+    if configured:
+        return configured
+    # Fallback: a key derived from SECRET_KEY (`check --deploy` warns about it,
+    # because rotating SECRET_KEY would then make every authenticator unreadable).
+    derived = salted_hmac(
+        "casetracker.mfa", "encryption-key", secret=settings.SECRET_KEY, algorithm="sha256"
+    )
+    return [base64.urlsafe_b64encode(derived.digest()[:32])]
+
+
+def mfa_cipher() -> MultiFernet:
+    try:
+        return MultiFernet([Fernet(key) for key in _fernet_keys()])
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            "MFA_ENCRYPTION_KEYS must be Fernet keys (Fernet.generate_key())."
+        ) from error
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets and recovery-code seeds are stored encrypted (Fernet, keys in
+    MFA_ENCRYPTION_KEYS, newest first), so a stolen database or backup does not
+    hand over the second factor too."""
+
+    def encrypt(self, text: str) -> str:
+        return ENCRYPTED_PREFIX + mfa_cipher().encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        if not encrypted_text.startswith(ENCRYPTED_PREFIX):
+            raise ImproperlyConfigured("An MFA secret is not encrypted; refusing to use it.")
+        token = encrypted_text.removeprefix(ENCRYPTED_PREFIX).encode()
+        try:
+            return mfa_cipher().decrypt(token).decode()
+        except InvalidToken as error:
+            raise ImproperlyConfigured(
+                "An MFA secret cannot be decrypted with MFA_ENCRYPTION_KEYS "
+                "(was a key removed before rotate_mfa_keys ran?)."
+            ) from error

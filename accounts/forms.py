@@ -1,0 +1,73 @@
+"""Forms of the accounts area: the second-factor forms with a per-account limit,
+and the admin's user form that keeps roles out of reach of non-superusers."""
+
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import UserChangeForm
+from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+
+from casetracker.security.log import security_event
+
+from .models import User
+
+
+class PerAccountCodeLimit:
+    """At most MFA_FAILURE_LIMIT wrong codes per account per MFA_FAILURE_WINDOW
+    seconds, from any address: whoever holds a stolen password cannot walk the
+    million TOTP codes from many machines. (allauth's own limit is per address.)"""
+
+    def _failures_key(self) -> str:
+        return f"casetracker:mfa-failures:{self.user.pk}"
+
+    def clean_code(self):
+        key = self._failures_key()
+        if cache.get(key, 0) >= settings.MFA_FAILURE_LIMIT:
+            security_event("mfa_rate_limited", user=self.user)
+            raise forms.ValidationError(
+                _("Too many wrong codes. Wait a few minutes, then try again."),
+                code="rate_limited",
+            )
+        try:
+            code = super().clean_code()
+        except forms.ValidationError:
+            if not cache.add(key, 1, timeout=settings.MFA_FAILURE_WINDOW):
+                try:
+                    cache.incr(key)
+                except ValueError:  # expired between add() and incr()
+                    cache.add(key, 1, timeout=settings.MFA_FAILURE_WINDOW)
+            raise
+        cache.delete(key)
+        return code
+
+
+class LimitedAuthenticateForm(PerAccountCodeLimit, AuthenticateForm):
+    pass
+
+
+class LimitedReauthenticateForm(PerAccountCodeLimit, ReauthenticateForm):
+    pass
+
+
+# Fields only a superuser may change on a user: they decide what a user can do.
+PRIVILEGE_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
+
+
+class AdminUserChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = (
+            "username",
+            "password",
+            "first_name",
+            "last_name",
+            "email",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+            "groups",
+            "user_permissions",
+            "last_login",
+            "date_joined",
+        )
