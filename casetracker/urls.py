@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("monitor/", include("cases.monitor.urls")),
     path("api/v1/", include("cases.api.urls")),
     path("", include("cases.public.urls")),
