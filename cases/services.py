@@ -447,8 +447,12 @@ def publish_case(*, by, case: Case, comment: str = "", correction_note: str = ""
         raise ValidationError(
             {"correction_note": _("A correction note is for a case that is already published.")}
         )
-    if case.visibility != Visibility.PUBLIC:
-        case.visibility = Visibility.PUBLIC
+    if case.visibility == Visibility.CONFIDENTIAL:
+        raise ValidationError(
+            _("This case is confidential: change its visibility before publishing it.")
+        )
+    # Publishing an internal case is the decision to make it public.
+    case.visibility = Visibility.PUBLIC
     case.editorial_state = Case.EditorialState.PUBLISHED
     _save(case, by, reason="published")
     snapshot = build_snapshot(case)
@@ -509,6 +513,10 @@ def restore_publication(*, by, publication: Publication, comment: str = "") -> P
     if not target:
         raise ValidationError(_("This entry did not publish a version; nothing to restore."))
     case = _locked(publication.case)
+    if case.visibility == Visibility.CONFIDENTIAL:
+        raise ValidationError(
+            _("This case is confidential: change its visibility before publishing it.")
+        )
     person = case.person
     reason = f"restored publication #{publication.pk}"
 
