@@ -44,3 +44,8 @@ def published_case(monitor):
 def other_case():
     """A case nobody in the tests is assigned to."""
     return f.CaseFactory(editorial_state=Case.EditorialState.DRAFT)
+
+
+@pytest.fixture
+def evidence_dir(_evidence_dir):
+    return _evidence_dir
