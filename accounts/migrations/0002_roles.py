@@ -53,7 +53,11 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+    grant_role_permissions(apps)
 
+
+def grant_role_permissions(apps):
+    """Also used by tests that flush the database (live-server browser tests)."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for role, by_app in ROLE_PERMISSIONS.items():
