@@ -54,7 +54,7 @@ def log_in(page, base, username):
 
 
 def test_a_visit_logged_offline_reaches_the_public_page(
-    live_server, browser, mobile_page, reference_case, monitor, editor
+    live_server, browser, mobile_page, assert_accessible, reference_case, monitor, editor
 ):
     from playwright.sync_api import Error as PlaywrightError
 
@@ -62,6 +62,7 @@ def test_a_visit_logged_offline_reaches_the_public_page(
     log_in(page, base, "monitor")
     page.click(f'a[href="/monitor/visits/new/?case={reference_case.pk}"]')
     form_url = page.url
+    assert_accessible(page)
 
     page.fill("#id_visited_on", "2025-07-25")
     page.select_option("#id_kind", "video_call")
@@ -121,6 +122,7 @@ def test_a_visit_logged_offline_reaches_the_public_page(
     review.goto(base + "/monitor/review/")
     review.click(f"text={reference_case}")
     diff = review.inner_text("main")
+    assert_accessible(review)
     assert SUMMARY in diff and "45" in diff
     assert INTERNAL not in diff
     with review.expect_navigation():
