@@ -7,11 +7,13 @@ from .models import (
     Charge,
     Detention,
     Event,
+    EvidenceFile,
     Facility,
     HealthObservation,
     HungerStrike,
     LegalArticle,
     PrisonVisit,
+    Publication,
     Recognition,
     Sentence,
     Source,
@@ -213,4 +215,53 @@ class StaleHealthFlagAdmin(admin.ModelAdmin):
         return False  # raised only by the stale-health job
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    """The editorial log is append-only: written by cases.services, read here."""
+
+    list_display = ("case", "action", "actor", "created_at")
+    list_filter = ("action",)
+    search_fields = ("case__person__full_name", "case__slug")
+    readonly_fields = (
+        "case",
+        "action",
+        "actor",
+        "created_at",
+        "comment",
+        "correction_note",
+        "restored_from",
+        "snapshot",
+        "changes",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EvidenceFile)
+class EvidenceFileAdmin(RecordAdmin):
+    list_display = ("__str__", "visit", "observation", "content_type", "size", "visibility")
+    search_fields = ("description", "original_name", "sha256")
+    # Files are uploaded through the workspace (type sniffing, checksum) and
+    # downloaded through its permission-checked view; the admin only shows them.
+    readonly_fields = (
+        *RecordAdmin.readonly_fields,
+        "file",
+        "original_name",
+        "content_type",
+        "size",
+        "sha256",
+    )
+    raw_id_fields = ("visit", "observation")
+
+    def has_add_permission(self, request):
         return False

@@ -176,3 +176,41 @@ class RecognitionFactory(DjangoModelFactory):
     case = factory.SubFactory(CaseFactory)
     recognized_by = "Memorial"
     visibility = Visibility.PUBLIC
+
+
+class PublicationFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.Publication
+
+    case = factory.SubFactory(CaseFactory)
+    action = cm.Publication.Action.SUBMITTED
+    actor = factory.SubFactory("tests.factories.UserFactory")
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = "accounts.User"
+
+    username = factory.Sequence(lambda n: f"user{n}")
+
+
+# The smallest valid file of each kind, for evidence uploads.
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class EvidenceFileFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.EvidenceFile
+
+    visit = factory.SubFactory(PrisonVisitFactory)
+    file = factory.django.FileField(filename="x.png", data=PNG_BYTES)
+    original_name = "photo.png"
+    content_type = "image/png"
+    size = len(PNG_BYTES)
+    sha256 = factory.LazyFunction(lambda: __import__("hashlib").sha256(PNG_BYTES).hexdigest())
+    visibility = Visibility.INTERNAL

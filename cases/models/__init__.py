@@ -1,6 +1,8 @@
 from casetracker.records import Visibility
 
 from .detention import Detention, Facility
+from .editorial import Publication
+from .evidence import EvidenceFile
 from .health import HealthObservation, HungerStrike, StaleHealthFlag
 from .legal import Case, Charge, LegalArticle, Recognition, Sentence
 from .sources import Event, Source
@@ -11,11 +13,13 @@ __all__ = [
     "Charge",
     "Detention",
     "Event",
+    "EvidenceFile",
     "Facility",
     "HealthObservation",
     "HungerStrike",
     "LegalArticle",
     "PrisonVisit",
+    "Publication",
     "Recognition",
     "Sentence",
     "Source",

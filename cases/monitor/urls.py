@@ -1,5 +1,36 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "monitor"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.workspace, name="workspace"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/observations/new/", views.observation_new, name="observation_new"),
+    path("people/<int:pk>/hunger-strikes/new/", views.strike_start, name="strike_start"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/edit/", views.case_edit, name="case_edit"),
+    path("cases/<int:pk>/submit/", views.case_submit, name="case_submit"),
+    path("cases/<int:pk>/return/", views.case_return, name="case_return"),
+    path("cases/<int:pk>/publish/", views.case_publish, name="case_publish"),
+    path("cases/<int:pk>/unpublish/", views.case_unpublish, name="case_unpublish"),
+    path("cases/<int:pk>/preview/", views.case_preview, name="case_preview"),
+    path("cases/<int:pk>/events/new/", views.event_new, name="event_new"),
+    path("publications/<int:pk>/restore/", views.publication_restore, name="restore"),
+    path("visits/new/", views.visit_new, name="visit_new"),
+    path("visits/<int:pk>/", views.visit_detail, name="visit_detail"),
+    path("visits/<int:pk>/edit/", views.visit_edit, name="visit_edit"),
+    path("visits/<int:pk>/evidence/", views.visit_evidence, name="visit_evidence"),
+    path("observations/<int:pk>/edit/", views.observation_edit, name="observation_edit"),
+    path(
+        "observations/<int:pk>/evidence/", views.observation_evidence, name="observation_evidence"
+    ),
+    path("hunger-strikes/<int:pk>/edit/", views.strike_edit, name="strike_edit"),
+    path("hunger-strikes/<int:pk>/end/", views.strike_end, name="strike_end"),
+    path("events/<int:pk>/edit/", views.event_edit, name="event_edit"),
+    path("sources/new/", views.source_new, name="source_new"),
+    path("sources/<int:pk>/edit/", views.source_edit, name="source_edit"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+]

@@ -1,0 +1,161 @@
+"""Read models of the workspace: each a fixed number of queries, whatever the data size."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import (
+    Case,
+    HealthObservation,
+    HungerStrike,
+    PrisonVisit,
+    Publication,
+    StaleHealthFlag,
+)
+from people.models import Person
+
+LIST_LIMIT = 50
+
+
+def ongoing_strikes(user):
+    return (
+        HungerStrike.objects.active()
+        .visible_to(user)
+        .ongoing()
+        .select_related("person", "case")
+        .order_by("started_on", "pk")[:LIST_LIMIT]
+    )
+
+
+def overdue_people(user, now=None):
+    """Detained people whose health update is overdue.
+
+    An open StaleHealthFlag or a past `health_due_at` (both maintained by the
+    stale-health job) decides. Where `health_due_at` is not computed yet, the
+    rule is applied here in SQL: no observation at all, or the latest older than
+    STALE_HEALTH_DAYS (STALE_HEALTH_HUNGER_STRIKE_DAYS during a hunger strike).
+    Per-case interval overrides are the job's business (health_due_at).
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    latest = (
+        HealthObservation.objects.active()
+        .filter(person=OuterRef("pk"))
+        .order_by("-observed_on")
+        .values("observed_on")[:1]
+    )
+    fallback = Q(health_due_at__isnull=True) & (
+        Q(last_observed__isnull=True)
+        | Q(last_observed__lt=today - dt.timedelta(days=settings.STALE_HEALTH_DAYS))
+        | Q(
+            on_strike=True,
+            last_observed__lt=today - dt.timedelta(days=settings.STALE_HEALTH_HUNGER_STRIKE_DAYS),
+        )
+    )
+    return (
+        Person.objects.active()
+        .visible_to(user)
+        .detained()
+        .annotate(
+            last_observed=Subquery(latest),
+            on_strike=Exists(HungerStrike.objects.active().ongoing().filter(person=OuterRef("pk"))),
+            flagged=Exists(
+                StaleHealthFlag.objects.filter(person=OuterRef("pk"), resolved_at__isnull=True)
+            ),
+        )
+        .filter(Q(flagged=True) | Q(health_due_at__lte=now) | fallback)
+        .order_by("last_observed", "full_name")[:LIST_LIMIT]
+    )
+
+
+def my_cases(user):
+    return (
+        Case.objects.active()
+        .visible_to(user)
+        .filter(assigned_monitors=user)
+        .select_related("person")
+        .order_by("person__full_name", "pk")
+    )
+
+
+@dataclass
+class Activity:
+    when: dt.datetime
+    text: str
+    url: str
+    who: str
+
+
+def recent_activity(user, limit: int = 15) -> list[Activity]:
+    """The latest visits, observations, hunger strikes and editorial actions (4 queries)."""
+    items: list[Activity] = []
+    for visit in (
+        PrisonVisit.objects.active()
+        .visible_to(user)
+        .select_related("person", "created_by")
+        .order_by("-created_at")[:limit]
+    ):
+        items.append(
+            Activity(
+                visit.created_at,
+                _("Visit (%(outcome)s): %(person)s")
+                % {"outcome": visit.get_outcome_display(), "person": visit.person},
+                reverse("monitor:visit_detail", args=[visit.pk]),
+                str(visit.created_by or ""),
+            )
+        )
+    for obs in (
+        HealthObservation.objects.active()
+        .visible_to(user)
+        .select_related("person", "created_by")
+        .order_by("-created_at")[:limit]
+    ):
+        items.append(
+            Activity(
+                obs.created_at,
+                _("Health observation (%(kind)s): %(person)s")
+                % {"kind": obs.get_kind_display(), "person": obs.person},
+                reverse("monitor:person_detail", args=[obs.person_id]),
+                str(obs.created_by or ""),
+            )
+        )
+    for strike in (
+        HungerStrike.objects.active()
+        .visible_to(user)
+        .select_related("person", "updated_by")
+        .order_by("-updated_at")[:limit]
+    ):
+        items.append(
+            Activity(
+                strike.updated_at,
+                _("Hunger strike (%(state)s): %(person)s")
+                % {
+                    "state": _("ongoing") if strike.is_ongoing else strike.get_outcome_display(),
+                    "person": strike.person,
+                },
+                reverse("monitor:person_detail", args=[strike.person_id]),
+                str(strike.updated_by or ""),
+            )
+        )
+    for entry in (
+        Publication.objects.filter(case__in=Case.objects.active().visible_to(user).values("pk"))
+        .select_related("case__person", "actor")
+        .order_by("-created_at")[:limit]
+    ):
+        items.append(
+            Activity(
+                entry.created_at,
+                f"{entry.get_action_display()}: {entry.case}",
+                reverse("monitor:case_detail", args=[entry.case_id]),
+                str(entry.actor),
+            )
+        )
+    items.sort(key=lambda item: item.when, reverse=True)
+    return items[:limit]

@@ -1,0 +1,691 @@
+"""The monitors' workspace and the editorial workflow: thin views.
+
+Every object comes from a cases.access helper (404/403 for anything the user
+may not touch); every write goes through a cases.services action.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import select_template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases import access, services
+from cases.models import (
+    Case,
+    Event,
+    EvidenceFile,
+    HealthObservation,
+    HungerStrike,
+    PrisonVisit,
+    Publication,
+)
+from cases.public.pages import case_page_context
+from cases.snapshots import build_snapshot, diff_snapshots
+
+from . import forms, queries
+
+# --- plumbing ------------------------------------------------------------------
+
+
+def staff_view(view):
+    """Anonymous: to the login page. Logged in but not staff: 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        access.require_staff(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def apply_errors(error: ValidationError, form, formsets: dict | None = None) -> None:
+    """Put a service's ValidationError on the form fields it names.
+
+    Keys `<prefix>-<i>-<field>` address the i-th filled form of a formset.
+    """
+    formsets = formsets or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for key, errors in error.message_dict.items():
+        prefix, _sep, rest = key.partition("-")
+        if prefix in formsets and rest:
+            index, _sep, field = rest.partition("-")
+            filled = [f for f in formsets[prefix].forms if f.has_changed()]
+            target = filled[int(index)] if index.isdigit() and int(index) < len(filled) else form
+            target.add_error(field if field in target.fields else None, errors)
+        else:
+            form.add_error(key if key in form.fields else None, errors)
+
+
+def _posted(request, *, files: bool = False):
+    """Bind forms on POST only (an empty POST still binds, and so validates)."""
+    if request.method != "POST":
+        return None
+    return request.FILES if files else request.POST
+
+
+def _fields(form, names) -> dict:
+    return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+
+
+def _form_page(request, form, *, title, back, submit=None, multipart=False, intro=""):
+    return render(
+        request,
+        "monitor/form.html",
+        {
+            "form": form,
+            "title": title,
+            "back": back,
+            "submit": submit or _("Save"),
+            "multipart": multipart,
+            "intro": intro,
+        },
+    )
+
+
+def _save_or_error(form, action, formsets=None):
+    """Run a service; on a ValidationError, put it on the form and return None."""
+    try:
+        return action()
+    except ValidationError as error:
+        apply_errors(error, form, formsets)
+        return None
+
+
+# --- workspace -------------------------------------------------------------------
+
+
+@staff_view
+def workspace(request):
+    user = request.user
+    return render(
+        request,
+        "monitor/workspace.html",
+        {
+            "my_cases": queries.my_cases(user),
+            "strikes": queries.ongoing_strikes(user),
+            "overdue": queries.overdue_people(user),
+            "activity": queries.recent_activity(user),
+            "can_publish": access.can_publish(user),
+            "review_count": Case.objects.active()
+            .filter(editorial_state=Case.EditorialState.IN_REVIEW)
+            .count()
+            if access.can_publish(user)
+            else None,
+        },
+    )
+
+
+@staff_view
+def review_queue(request):
+    access.require_perm(request.user, "cases.publish_case")
+    cases = (
+        Case.objects.active()
+        .visible_to(request.user)
+        .filter(editorial_state=Case.EditorialState.IN_REVIEW)
+        .select_related("person")
+        .order_by("updated_at")
+    )
+    return render(request, "monitor/review_queue.html", {"cases": cases})
+
+
+# --- people and cases --------------------------------------------------------------
+
+
+@staff_view
+def person_detail(request, pk):
+    user = request.user
+    person = access.access_person(user, pk)
+    return render(
+        request,
+        "monitor/person_detail.html",
+        {
+            "person": person,
+            "cases": Case.objects.active().visible_to(user).filter(person=person),
+            "strikes": HungerStrike.objects.active().visible_to(user).filter(person=person),
+            "observations": HealthObservation.objects.active()
+            .visible_to(user)
+            .filter(person=person)
+            .prefetch_related(Prefetch("evidence", EvidenceFile.objects.active().visible_to(user)))[
+                :30
+            ],
+            "visits": PrisonVisit.objects.active()
+            .visible_to(user)
+            .filter(person=person)
+            .select_related("facility")[:30],
+        },
+    )
+
+
+@staff_view
+def case_detail(request, pk):
+    user = request.user
+    case = access.access_case(user, pk)
+    person = case.person
+    can_edit = True
+    try:
+        access.access_case(user, pk, edit=True)
+    except PermissionDenied:
+        can_edit = False
+    return render(
+        request,
+        "monitor/case_detail.html",
+        {
+            "case": case,
+            "person": person,
+            "can_edit": can_edit,
+            "can_publish": access.can_publish(user),
+            "strikes": HungerStrike.objects.active().visible_to(user).filter(person=person),
+            "visits": PrisonVisit.objects.active()
+            .visible_to(user)
+            .filter(person=person)
+            .select_related("facility")[:30],
+            "events": Event.objects.active().visible_to(user).filter(case=case),
+            "publications": Publication.objects.for_case(case).select_related("actor")[:20],
+            "comment_form": forms.CommentForm(),
+        },
+    )
+
+
+@staff_view
+def case_edit(request, pk):
+    user = request.user
+    case = access.access_case(user, pk, edit=True)
+    form_class = (
+        forms.CaseInternalForm
+        if case.is_published and not access.can_publish(user)
+        else forms.CaseForm
+    )
+    form = form_class(_posted(request), instance=case)
+    if request.method == "POST" and form.is_valid():
+        data = _fields(form, form_class.Meta.fields)
+        if _save_or_error(form, lambda: services.update_case(by=user, case=case, data=data)):
+            messages.success(request, _("Case saved."))
+            return redirect("monitor:case_detail", pk=case.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit case: %(case)s") % {"case": case},
+        back=reverse("monitor:case_detail", args=[case.pk]),
+        intro=_("This case is published: only its internal fields can be changed here.")
+        if form_class is forms.CaseInternalForm
+        else "",
+    )
+
+
+# --- editorial workflow ----------------------------------------------------------------
+
+
+def _editorial_action(request, pk, *, action, access_fn, done):
+    case = access_fn(request.user, pk)
+    form = forms.CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            action(by=request.user, case=case, comment=form.cleaned_data["comment"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, done)
+    return redirect("monitor:case_detail", pk=case.pk)
+
+
+@staff_view
+@require_POST
+def case_submit(request, pk):
+    return _editorial_action(
+        request,
+        pk,
+        action=services.submit_for_review,
+        access_fn=lambda user, pk: access.access_case(user, pk, edit=True),
+        done=_("Submitted for review."),
+    )
+
+
+@staff_view
+@require_POST
+def case_return(request, pk):
+    return _editorial_action(
+        request,
+        pk,
+        action=services.return_to_draft,
+        access_fn=access.access_case_to_publish,
+        done=_("Returned to draft."),
+    )
+
+
+@staff_view
+@require_POST
+def case_unpublish(request, pk):
+    return _editorial_action(
+        request,
+        pk,
+        action=services.unpublish_case,
+        access_fn=access.access_case_to_publish,
+        done=_("Unpublished: the case page is no longer public."),
+    )
+
+
+@staff_view
+def case_publish(request, pk):
+    """The review page: what changed since the last publication, then publish."""
+    user = request.user
+    case = access.access_case_to_publish(user, pk)
+    form = forms.PublishForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        publication = _save_or_error(
+            form,
+            lambda: services.publish_case(
+                by=user,
+                case=case,
+                comment=form.cleaned_data["comment"],
+                correction_note=form.cleaned_data["correction_note"],
+            ),
+        )
+        if publication:
+            messages.success(request, _("Published."))
+            return redirect("monitor:case_detail", pk=case.pk)
+    last = Publication.objects.last_published(case)
+    return render(
+        request,
+        "monitor/case_publish.html",
+        {
+            "case": case,
+            "form": form,
+            "last": last,
+            "changes": diff_snapshots(last.snapshot if last else None, build_snapshot(case)),
+            "versions": Publication.objects.for_case(case).snapshots().select_related("actor")[:20],
+        },
+    )
+
+
+@staff_view
+def case_preview(request, pk):
+    """Exactly what the public page would show, for an editor, before publishing."""
+    case = access.access_case_to_publish(request.user, pk)
+    # The public page template is the public site's; the fallback only serves
+    # until it is merged (it shows the same publishable context).
+    template = select_template(["public/case_detail.html", "monitor/case_preview_fallback.html"])
+    context = case_page_context(case)
+    context["is_preview"] = True
+    response = HttpResponse(template.render(context, request))
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@staff_view
+def publication_restore(request, pk):
+    user = request.user
+    publication = access.access_publication(user, pk, restore=True)
+    if not publication.has_snapshot:
+        raise Http404
+    case = publication.case
+    form = forms.CommentForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        restored = _save_or_error(
+            form,
+            lambda: services.restore_publication(
+                by=user, publication=publication, comment=form.cleaned_data["comment"]
+            ),
+        )
+        if restored:
+            messages.success(request, _("The selected version is published again."))
+            return redirect("monitor:case_detail", pk=case.pk)
+    return render(
+        request,
+        "monitor/publication_restore.html",
+        {
+            "case": case,
+            "publication": publication,
+            "form": form,
+            # What the public page will change by: from now to that version.
+            "changes": diff_snapshots(build_snapshot(case), publication.snapshot),
+        },
+    )
+
+
+# --- visits --------------------------------------------------------------------------
+
+
+@staff_view
+def visit_new(request):
+    user = request.user
+    access.require_perm(user, "cases.add_prisonvisit")
+    cases = Case.objects.active().visible_to(user).select_related("person")
+    initial = {}
+    if request.GET.get("case", "").isdigit():
+        initial["case"] = access.access_case(user, request.GET["case"]).pk
+    data = _posted(request)
+    form = forms.VisitForm(data, initial=initial, cases=cases)
+    observations = forms.ObservationFormSet(data, prefix="observations")
+    sources = forms.SourceFormSet(data, prefix="sources")
+    if request.method == "POST" and all(
+        [form.is_valid(), observations.is_valid(), sources.is_valid()]
+    ):
+
+        def save():
+            return services.record_visit(
+                by=user,
+                case=form.cleaned_data["case"],
+                visit=_fields(form, services.VISIT_FIELDS),
+                observations=[
+                    _fields(f, forms.VisitObservationForm.Meta.fields)
+                    for f in observations.forms
+                    if f.has_changed()
+                ],
+                sources=[
+                    _fields(f, forms.VisitSourceForm.Meta.fields)
+                    for f in sources.forms
+                    if f.has_changed()
+                ],
+            )
+
+        visit = _save_or_error(form, save, {"observations": observations, "sources": sources})
+        if visit:
+            messages.success(request, _("Visit report saved."))
+            return redirect(reverse("monitor:visit_detail", args=[visit.pk]) + "?saved=1")
+    return render(
+        request,
+        "monitor/visit_form.html",
+        {"form": form, "observations": observations, "sources": sources},
+    )
+
+
+@staff_view
+def visit_detail(request, pk):
+    user = request.user
+    visit = access.access_visit(user, pk)
+    return render(
+        request,
+        "monitor/visit_detail.html",
+        {
+            "visit": visit,
+            "just_saved": request.GET.get("saved") == "1",
+            "ongoing": HungerStrike.objects.active()
+            .visible_to(user)
+            .ongoing()
+            .filter(person=visit.person_id)
+            .first(),
+            "observations": HealthObservation.objects.active()
+            .visible_to(user)
+            .filter(visit=visit)
+            .prefetch_related(Prefetch("evidence", EvidenceFile.objects.active().visible_to(user))),
+            "evidence": EvidenceFile.objects.active().visible_to(user).filter(visit=visit),
+            "sources": visit.sources.active().visible_to(user),
+        },
+    )
+
+
+@staff_view
+def visit_edit(request, pk):
+    user = request.user
+    visit = access.access_visit(user, pk, edit=True)
+    form = forms.VisitEditForm(_posted(request), instance=visit)
+    if request.method == "POST" and form.is_valid():
+        data = _fields(form, forms.VisitEditForm.Meta.fields)
+        if _save_or_error(form, lambda: services.update_visit(by=user, visit=visit, data=data)):
+            messages.success(request, _("Visit saved."))
+            return redirect("monitor:visit_detail", pk=visit.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit visit"),
+        back=reverse("monitor:visit_detail", args=[visit.pk]),
+    )
+
+
+# --- observations, hunger strikes, events, sources ---------------------------------------
+
+
+@staff_view
+def observation_new(request, pk):
+    user = request.user
+    access.require_perm(user, "cases.add_healthobservation")
+    person = access.access_person(user, pk)
+    form = forms.ObservationForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = _fields(form, forms.ObservationForm.Meta.fields)
+        if _save_or_error(
+            form, lambda: services.record_observation(by=user, person=person, data=data)
+        ):
+            messages.success(request, _("Observation saved."))
+            return redirect("monitor:person_detail", pk=person.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Health observation: %(person)s") % {"person": person},
+        back=reverse("monitor:person_detail", args=[person.pk]),
+    )
+
+
+@staff_view
+def observation_edit(request, pk):
+    user = request.user
+    obs = access.access_observation(user, pk, edit=True)
+    form = forms.ObservationForm(_posted(request), instance=obs)
+    if request.method == "POST" and form.is_valid():
+        data = _fields(form, forms.ObservationForm.Meta.fields)
+        if _save_or_error(
+            form, lambda: services.update_observation(by=user, observation=obs, data=data)
+        ):
+            messages.success(request, _("Observation saved."))
+            return redirect("monitor:person_detail", pk=obs.person_id)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit health observation"),
+        back=reverse("monitor:person_detail", args=[obs.person_id]),
+    )
+
+
+@staff_view
+def strike_start(request, pk):
+    user = request.user
+    access.require_perm(user, "cases.add_hungerstrike")
+    person = access.access_person(user, pk)
+    form = forms.HungerStrikeStartForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = _fields(form, forms.HungerStrikeStartForm.Meta.fields)
+        if _save_or_error(
+            form, lambda: services.start_hunger_strike(by=user, person=person, data=data)
+        ):
+            messages.success(request, _("Hunger strike recorded."))
+            return redirect("monitor:person_detail", pk=person.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Hunger strike started: %(person)s") % {"person": person},
+        back=reverse("monitor:person_detail", args=[person.pk]),
+    )
+
+
+@staff_view
+def strike_edit(request, pk):
+    user = request.user
+    strike = access.access_hunger_strike(user, pk, edit=True)
+    form = forms.HungerStrikeStartForm(_posted(request), instance=strike)
+    if request.method == "POST" and form.is_valid():
+        data = _fields(form, forms.HungerStrikeStartForm.Meta.fields)
+        if _save_or_error(
+            form, lambda: services.update_hunger_strike(by=user, strike=strike, data=data)
+        ):
+            messages.success(request, _("Hunger strike saved."))
+            return redirect("monitor:person_detail", pk=strike.person_id)
+    return _form_page(
+        request,
+        form,
+        title=_("Hunger strike: demands and details"),
+        back=reverse("monitor:person_detail", args=[strike.person_id]),
+    )
+
+
+@staff_view
+def strike_end(request, pk):
+    user = request.user
+    strike = access.access_hunger_strike(user, pk, edit=True)
+    form = forms.HungerStrikeEndForm(_posted(request), strike=strike)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_or_error(
+            form,
+            lambda: services.end_hunger_strike(
+                by=user,
+                strike=strike,
+                ended_on=form.cleaned_data["ended_on"],
+                outcome=form.cleaned_data["outcome"],
+            ),
+        )
+    ):
+        messages.success(request, _("Hunger strike marked as ended."))
+        return redirect("monitor:person_detail", pk=strike.person_id)
+    return _form_page(
+        request,
+        form,
+        title=_("End of hunger strike: %(person)s") % {"person": strike.person},
+        back=reverse("monitor:person_detail", args=[strike.person_id]),
+    )
+
+
+@staff_view
+def event_new(request, pk):
+    user = request.user
+    access.require_perm(user, "cases.add_event")
+    case = access.access_case(user, pk)
+    form = forms.EventForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = _fields(form, forms.EventForm.Meta.fields)
+        if _save_or_error(form, lambda: services.record_event(by=user, case=case, data=data)):
+            messages.success(request, _("Event saved."))
+            return redirect("monitor:case_detail", pk=case.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Timeline event: %(case)s") % {"case": case},
+        back=reverse("monitor:case_detail", args=[case.pk]),
+    )
+
+
+@staff_view
+def event_edit(request, pk):
+    user = request.user
+    event = access.access_event(user, pk, edit=True)
+    form = forms.EventForm(_posted(request), instance=event)
+    if request.method == "POST" and form.is_valid():
+        data = _fields(form, forms.EventForm.Meta.fields)
+        if _save_or_error(form, lambda: services.update_event(by=user, event=event, data=data)):
+            messages.success(request, _("Event saved."))
+            return redirect("monitor:case_detail", pk=event.case_id)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit timeline event"),
+        back=reverse("monitor:case_detail", args=[event.case_id]),
+    )
+
+
+@staff_view
+def source_new(request):
+    user = request.user
+    access.require_perm(user, "cases.add_source")
+    form = forms.SourceForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = _fields(form, forms.SourceForm.Meta.fields)
+        if _save_or_error(form, lambda: services.create_source(by=user, data=data)):
+            messages.success(request, _("Source saved."))
+            return redirect("monitor:workspace")
+    return _form_page(request, form, title=_("New source"), back=reverse("monitor:workspace"))
+
+
+@staff_view
+def source_edit(request, pk):
+    user = request.user
+    source = access.access_source(user, pk, edit=True)
+    form = forms.SourceForm(_posted(request), instance=source)
+    if request.method == "POST" and form.is_valid():
+        data = _fields(form, forms.SourceForm.Meta.fields)
+        if _save_or_error(form, lambda: services.update_source(by=user, source=source, data=data)):
+            messages.success(request, _("Source saved."))
+            return redirect("monitor:workspace")
+    return _form_page(request, form, title=_("Edit source"), back=reverse("monitor:workspace"))
+
+
+# --- evidence --------------------------------------------------------------------------
+
+
+def _evidence_upload(request, *, visit=None, observation=None, back):
+    user = request.user
+    access.require_perm(user, "cases.add_evidencefile")
+    form = forms.EvidenceForm(_posted(request), _posted(request, files=True))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_or_error(
+            form,
+            lambda: services.attach_evidence(
+                by=user,
+                upload=form.cleaned_data["file"],
+                visit=visit,
+                observation=observation,
+                description=form.cleaned_data["description"],
+                visibility=form.cleaned_data["visibility"],
+            ),
+        )
+    ):
+        messages.success(request, _("File attached."))
+        return redirect(back)
+    return _form_page(
+        request,
+        form,
+        title=_("Attach a photo, document or recording"),
+        back=back,
+        submit=_("Upload"),
+        multipart=True,
+    )
+
+
+@staff_view
+def visit_evidence(request, pk):
+    visit = access.access_visit(request.user, pk)
+    return _evidence_upload(
+        request, visit=visit, back=reverse("monitor:visit_detail", args=[visit.pk])
+    )
+
+
+@staff_view
+def observation_evidence(request, pk):
+    obs = access.access_observation(request.user, pk)
+    return _evidence_upload(
+        request, observation=obs, back=reverse("monitor:person_detail", args=[obs.person_id])
+    )
+
+
+@staff_view
+def evidence_download(request, pk):
+    access.require_perm(request.user, "cases.view_evidencefile")
+    evidence = access.access_evidence(request.user, pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name or evidence.file.name.rsplit("/", 1)[-1],
+        content_type=evidence.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

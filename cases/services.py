@@ -1,0 +1,564 @@
+"""Business actions of the monitors' workspace and the editorial workflow.
+
+One function per action: keyword-only arguments, one transaction, every object
+validated with full_clean(), authorship stamped and the history user set. Views,
+admin actions, importers and tasks call these, never the ORM directly.
+
+Policy enforced here (and mirrored by cases.access for views):
+- only publishers (editors, administrators) publish, unpublish, restore;
+- what is live, i.e. a public record of a published case, changes only by a
+  publisher's hand: a monitor's record on a published case is saved internal
+  (or the monitor gets a field error when asking for public).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Model
+from django.utils.translation import gettext as _
+
+from cases import evidence as evidence_rules
+from cases.access import can_publish, is_live
+from cases.health import refresh_health_due
+from cases.models import (
+    Case,
+    Event,
+    EvidenceFile,
+    HealthObservation,
+    HungerStrike,
+    PrisonVisit,
+    Publication,
+    Source,
+)
+from cases.snapshots import CASE_FIELDS, PERSON_FIELDS, SECTIONS, build_snapshot, diff_snapshots
+from casetracker.records import Visibility
+from people.models import Person
+
+# Case fields an assigned monitor may change while the case is live.
+CASE_INTERNAL_FIELDS = ("internal_notes", "health_check_interval_days")
+CASE_EDITABLE_FIELDS = (*CASE_FIELDS, "internal_notes", "health_check_interval_days", "visibility")
+
+
+# --- helpers ---------------------------------------------------------------
+
+
+def _stamp(obj: Model, by, reason: str | None = None) -> None:
+    if obj.pk is None and hasattr(obj, "created_by_id"):
+        obj.created_by = by
+    if hasattr(obj, "updated_by_id"):
+        obj.updated_by = by
+    obj._history_user = by
+    if reason:
+        obj._change_reason = reason
+
+
+def _save(obj: Model, by, reason: str | None = None) -> Model:
+    _stamp(obj, by, reason)
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def _assign(obj: Model, data: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    allowed = set(allowed)
+    unknown = set(data) - allowed
+    if unknown:
+        # A programming error, not user input: forms list their fields explicitly.
+        raise TypeError(f"{type(obj).__name__}: unexpected fields {sorted(unknown)}")
+    for name, value in data.items():
+        setattr(obj, name, value)
+
+
+def _would_be_live(obj: Model) -> bool:
+    """Would this record appear publicly once saved as it is?"""
+    if getattr(obj, "visibility", None) != Visibility.PUBLIC:
+        return False
+    via = getattr(type(obj), "published_via", None)
+    if via is None:
+        # Reference data (sources, facilities) shows only through a citing record.
+        return False
+    owner_model = type(obj)._meta.get_field(via).related_model
+    return owner_model.objects.public().filter(pk=getattr(obj, f"{via}_id")).exists()
+
+
+def _guard_live(obj: Model, by, *, was_live: bool = False) -> None:
+    if can_publish(by):
+        return
+    if was_live:
+        raise PermissionDenied(_("Only an editor can change what is published."))
+    if _would_be_live(obj):
+        raise ValidationError(
+            {
+                "visibility": _(
+                    "This case is published: only an editor can make a record public. "
+                    "Save it as internal and ask an editor to review it."
+                )
+            }
+        )
+
+
+def _require_publisher(by) -> None:
+    if not can_publish(by):
+        raise PermissionDenied(_("Only editors publish."))
+
+
+def _prefixed(error: ValidationError, prefix: str) -> ValidationError:
+    """Re-key a model's field errors as `<prefix>-<field>`, the name of the form field."""
+    if hasattr(error, "error_dict"):
+        return ValidationError(
+            {f"{prefix}-{name}": errors for name, errors in error.error_dict.items()}
+        )
+    return ValidationError({prefix: error.messages})
+
+
+def _cite(obj: Model, sources: Sequence[Source]) -> None:
+    if sources:
+        obj.sources.add(*sources)
+
+
+# --- visits, observations, sources --------------------------------------------
+
+VISIT_FIELDS = (
+    "facility",
+    "visited_on",
+    "kind",
+    "outcome",
+    "refusal_reason",
+    "visitors",
+    "internal_report",
+    "public_summary",
+    "visibility",
+)
+OBSERVATION_FIELDS = (
+    "observed_on",
+    "observed_time",
+    "date_is_approximate",
+    "kind",
+    "weight_kg",
+    "description",
+    "visibility",
+)
+SOURCE_FIELDS = (
+    "kind",
+    "title",
+    "author",
+    "publisher",
+    "url",
+    "reference",
+    "date",
+    "reliability",
+    "identity_confidential",
+    "notes",
+    "visibility",
+)
+EVENT_FIELDS = ("kind", "date", "title", "description", "location", "visibility")
+STRIKE_FIELDS = ("started_on", "kind", "demands", "visibility")
+
+
+@transaction.atomic
+def record_visit(
+    *,
+    by,
+    case: Case,
+    visit: Mapping[str, Any],
+    observations: Sequence[Mapping[str, Any]] = (),
+    sources: Sequence[Mapping[str, Any]] = (),
+) -> PrisonVisit:
+    """A visit report with its health observations and sources: all saved, or none.
+
+    Observations default to the visit's date; every source of the report is cited
+    by the visit and by each observation. Errors of the i-th observation or source
+    are keyed `observations-<i>-<field>` / `sources-<i>-<field>`.
+    """
+    new_visit = PrisonVisit(person=case.person, case=case)
+    _assign(new_visit, visit, VISIT_FIELDS)
+    _guard_live(new_visit, by)
+    _save(new_visit, by)
+
+    saved_sources = []
+    for i, data in enumerate(sources):
+        source = Source()
+        _assign(source, data, SOURCE_FIELDS)
+        try:
+            saved_sources.append(_save(source, by))
+        except ValidationError as error:
+            raise _prefixed(error, f"sources-{i}") from None
+    _cite(new_visit, saved_sources)
+
+    for i, data in enumerate(observations):
+        obs = HealthObservation(person=case.person, visit=new_visit)
+        _assign(obs, data, OBSERVATION_FIELDS)
+        if not obs.observed_on:
+            obs.observed_on = new_visit.visited_on
+        try:
+            _guard_live(obs, by)
+            _save(obs, by)
+        except ValidationError as error:
+            raise _prefixed(error, f"observations-{i}") from None
+        _cite(obs, saved_sources)
+
+    if observations:
+        refresh_health_due(person_ids=[case.person_id])
+    return new_visit
+
+
+@transaction.atomic
+def update_visit(*, by, visit: PrisonVisit, data: Mapping[str, Any]) -> PrisonVisit:
+    was_live = is_live(visit)
+    _assign(visit, data, VISIT_FIELDS)
+    _guard_live(visit, by, was_live=was_live)
+    return _save(visit, by)
+
+
+@transaction.atomic
+def record_observation(
+    *,
+    by,
+    person: Person,
+    data: Mapping[str, Any],
+    visit: PrisonVisit | None = None,
+    sources: Sequence[Source] = (),
+) -> HealthObservation:
+    obs = HealthObservation(person=person, visit=visit)
+    _assign(obs, data, OBSERVATION_FIELDS)
+    _guard_live(obs, by)
+    _save(obs, by)
+    _cite(obs, sources)
+    refresh_health_due(person_ids=[person.pk])
+    return obs
+
+
+@transaction.atomic
+def update_observation(
+    *, by, observation: HealthObservation, data: Mapping[str, Any]
+) -> HealthObservation:
+    was_live = is_live(observation)
+    _assign(observation, data, OBSERVATION_FIELDS)
+    _guard_live(observation, by, was_live=was_live)
+    _save(observation, by)
+    refresh_health_due(person_ids=[observation.person_id])
+    return observation
+
+
+@transaction.atomic
+def create_source(*, by, data: Mapping[str, Any]) -> Source:
+    source = Source()
+    _assign(source, data, SOURCE_FIELDS)
+    return _save(source, by)
+
+
+@transaction.atomic
+def update_source(*, by, source: Source, data: Mapping[str, Any]) -> Source:
+    _assign(source, data, SOURCE_FIELDS)
+    return _save(source, by)
+
+
+# --- timeline events -------------------------------------------------------------
+
+
+@transaction.atomic
+def record_event(
+    *, by, case: Case, data: Mapping[str, Any], sources: Sequence[Source] = ()
+) -> Event:
+    event = Event(case=case)
+    _assign(event, data, EVENT_FIELDS)
+    _guard_live(event, by)
+    _save(event, by)
+    _cite(event, sources)
+    return event
+
+
+@transaction.atomic
+def update_event(*, by, event: Event, data: Mapping[str, Any]) -> Event:
+    was_live = is_live(event)
+    _assign(event, data, EVENT_FIELDS)
+    _guard_live(event, by, was_live=was_live)
+    return _save(event, by)
+
+
+# --- hunger strikes ----------------------------------------------------------------
+
+
+@transaction.atomic
+def start_hunger_strike(
+    *,
+    by,
+    person: Person,
+    case: Case | None = None,
+    data: Mapping[str, Any],
+    sources: Sequence[Source] = (),
+) -> HungerStrike:
+    if HungerStrike.objects.active().ongoing().filter(person=person).exists():
+        raise ValidationError(
+            {"started_on": _("This person already has an ongoing hunger strike: end it first.")}
+        )
+    strike = HungerStrike(person=person, case=case)
+    _assign(strike, data, STRIKE_FIELDS)
+    if strike.started_on is None:
+        raise ValidationError({"started_on": _("An ongoing hunger strike needs its start date.")})
+    _guard_live(strike, by)
+    _save(strike, by, reason="hunger strike started")
+    _cite(strike, sources)
+    refresh_health_due(person_ids=[person.pk])
+    return strike
+
+
+@transaction.atomic
+def update_hunger_strike(*, by, strike: HungerStrike, data: Mapping[str, Any]) -> HungerStrike:
+    was_live = is_live(strike)
+    _assign(strike, data, STRIKE_FIELDS)
+    _guard_live(strike, by, was_live=was_live)
+    _save(strike, by)
+    refresh_health_due(person_ids=[strike.person_id])
+    return strike
+
+
+@transaction.atomic
+def end_hunger_strike(*, by, strike: HungerStrike, ended_on, outcome: str) -> HungerStrike:
+    if not strike.is_ongoing:
+        raise ValidationError({"ended_on": _("This hunger strike has already ended.")})
+    if not outcome:
+        raise ValidationError({"outcome": _("Say how the hunger strike ended.")})
+    _guard_live(strike, by, was_live=is_live(strike))
+    strike.ended_on = ended_on
+    strike.outcome = outcome
+    _save(strike, by, reason="hunger strike ended")
+    refresh_health_due(person_ids=[strike.person_id])
+    return strike
+
+
+# --- cases -----------------------------------------------------------------
+
+
+@transaction.atomic
+def update_case(*, by, case: Case, data: Mapping[str, Any]) -> Case:
+    """Edit a case. While the case is live, a monitor may change only internal fields."""
+    allowed = CASE_EDITABLE_FIELDS
+    if not can_publish(by) and case.is_published:
+        allowed = CASE_INTERNAL_FIELDS
+    if not can_publish(by) and data.get("visibility", case.visibility) != case.visibility:
+        raise PermissionDenied(_("Only an editor changes a case's visibility."))
+    interval_before = case.health_check_interval_days
+    _assign(case, data, allowed)
+    _save(case, by)
+    if case.health_check_interval_days != interval_before:
+        refresh_health_due(person_ids=[case.person_id])
+    return case
+
+
+# --- evidence ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def attach_evidence(
+    *,
+    by,
+    upload: UploadedFile,
+    visit: PrisonVisit | None = None,
+    observation: HealthObservation | None = None,
+    description: str = "",
+    visibility: str = Visibility.INTERNAL,
+) -> EvidenceFile:
+    """Store an uploaded file after checking its size and sniffed type; record its SHA-256."""
+    content_type = evidence_rules.check_upload(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    evidence = EvidenceFile(
+        visit=visit,
+        observation=observation,
+        original_name=(upload.name or "")[:255],
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        description=description,
+        visibility=visibility,
+    )
+    evidence.file = upload
+    # The file is public only with its parent (EvidenceFile.restrict_to_published);
+    # the live rule is checked against that parent.
+    parent = visit or observation
+    if visibility == Visibility.PUBLIC and not can_publish(by) and is_live(parent):
+        raise ValidationError(
+            {"visibility": _("Only an editor can publish a file on a published record.")}
+        )
+    return _save(evidence, by)
+
+
+# --- editorial workflow ---------------------------------------------------------------
+
+
+def _log(*, case: Case, by, action: str, **fields) -> Publication:
+    return Publication.objects.create(case=case, actor=by, action=action, **fields)
+
+
+def _locked(case: Case) -> Case:
+    # Two editors publishing at once must not interleave their snapshots.
+    return Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+
+
+def current_changes(case: Case):
+    """Changes to the public content since the last publication (all of it if none)."""
+    last = Publication.objects.last_published(case)
+    return diff_snapshots(last.snapshot if last else None, build_snapshot(case))
+
+
+@transaction.atomic
+def submit_for_review(*, by, case: Case, comment: str = "") -> Publication:
+    case = _locked(case)
+    if case.editorial_state != Case.EditorialState.DRAFT:
+        raise ValidationError(_("Only a draft can be submitted for review."))
+    case.editorial_state = Case.EditorialState.IN_REVIEW
+    _save(case, by, reason="submitted for review")
+    return _log(case=case, by=by, action=Publication.Action.SUBMITTED, comment=comment)
+
+
+@transaction.atomic
+def return_to_draft(*, by, case: Case, comment: str = "") -> Publication:
+    _require_publisher(by)
+    case = _locked(case)
+    if case.editorial_state != Case.EditorialState.IN_REVIEW:
+        raise ValidationError(_("Only a case in review can be returned to draft."))
+    case.editorial_state = Case.EditorialState.DRAFT
+    _save(case, by, reason="returned to draft")
+    return _log(case=case, by=by, action=Publication.Action.RETURNED, comment=comment)
+
+
+@transaction.atomic
+def publish_case(*, by, case: Case, comment: str = "", correction_note: str = "") -> Publication:
+    """Publish (or re-publish) a case and record what the public now sees.
+
+    A public correction note may only accompany a case that is already published:
+    it corrects a fact the public has seen.
+    """
+    _require_publisher(by)
+    case = _locked(case)
+    if case.is_archived:
+        raise ValidationError(_("An archived case cannot be published."))
+    correction_note = correction_note.strip()
+    if correction_note and not case.is_published:
+        raise ValidationError(
+            {"correction_note": _("A correction note is for a case that is already published.")}
+        )
+    if case.visibility == Visibility.CONFIDENTIAL:
+        raise ValidationError(
+            _("This case is confidential: change its visibility before publishing it.")
+        )
+    # Publishing an internal case is the decision to make it public.
+    case.visibility = Visibility.PUBLIC
+    case.editorial_state = Case.EditorialState.PUBLISHED
+    _save(case, by, reason="published")
+    snapshot = build_snapshot(case)
+    last = Publication.objects.last_published(case)
+    changes = diff_snapshots(last.snapshot if last else None, snapshot)
+    return _log(
+        case=case,
+        by=by,
+        action=Publication.Action.PUBLISHED,
+        snapshot=snapshot,
+        changes=[c.as_dict() for c in changes],
+        comment=comment,
+        correction_note=correction_note,
+    )
+
+
+@transaction.atomic
+def unpublish_case(*, by, case: Case, comment: str = "") -> Publication:
+    _require_publisher(by)
+    case = _locked(case)
+    if not case.is_published:
+        raise ValidationError(_("This case is not published."))
+    case.editorial_state = Case.EditorialState.DRAFT
+    _save(case, by, reason="unpublished")
+    return _log(case=case, by=by, action=Publication.Action.UNPUBLISHED, comment=comment)
+
+
+def _apply(obj: Model, data: Mapping[str, Any], fields: Iterable[str]) -> None:
+    for name in fields:
+        model_field = obj._meta.get_field(name)
+        value = data.get(name)
+        if model_field.is_relation:
+            setattr(obj, model_field.attname, value["id"] if value else None)
+        elif value is None:
+            setattr(obj, name, None if model_field.null else model_field.get_default())
+        else:
+            setattr(obj, name, model_field.to_python(value))
+
+
+@transaction.atomic
+def restore_publication(*, by, publication: Publication, comment: str = "") -> Publication:
+    """Make the public page what `publication` published, and publish that.
+
+    Works from the stored snapshot rather than simple-history's as_of(): the
+    snapshot holds exactly the public content, so internal fields and internal
+    records written since (a monitor's report, a confidential note) are left
+    alone, while history.as_of() would roll those back too. Every write goes
+    through save(), so the restore itself is in each record's history and can be
+    undone by restoring a later publication.
+
+    Steps: write back the case's and person's public fields; for each section,
+    put each snapshotted record back (fields, public, unarchived, its public
+    sources) and make internal the public records the snapshot did not have;
+    publish, and log a RESTORED entry with the new snapshot.
+    """
+    _require_publisher(by)
+    target = publication.snapshot
+    if not target:
+        raise ValidationError(_("This entry did not publish a version; nothing to restore."))
+    case = _locked(publication.case)
+    if case.visibility == Visibility.CONFIDENTIAL:
+        raise ValidationError(
+            _("This case is confidential: change its visibility before publishing it.")
+        )
+    person = case.person
+    reason = f"restored publication #{publication.pk}"
+
+    _apply(case, target["case"], CASE_FIELDS)
+    case.editorial_state = Case.EditorialState.PUBLISHED
+    case.visibility = Visibility.PUBLIC
+    _save(case, by, reason)
+    _apply(person, target["person"], PERSON_FIELDS)
+    _save(person, by, reason)
+
+    for section in SECTIONS:
+        owner = case if section.owner == "case" else person
+        wanted = target.get(section.key, {})
+        rows = section.model.objects.filter(**{section.owner: owner})
+        for obj in rows.publishable().exclude(pk__in=[int(pk) for pk in wanted]):
+            obj.visibility = Visibility.INTERNAL
+            _save(obj, by, reason)
+        existing = rows.in_bulk([int(pk) for pk in wanted])
+        for pk, data in wanted.items():
+            obj = existing.get(int(pk))
+            if obj is None:  # records are archived, never deleted; be safe anyway
+                continue
+            _apply(obj, data, section.fields)
+            obj.visibility = Visibility.PUBLIC
+            obj.archived_at = None
+            obj.archived_by = None
+            _save(obj, by, reason)
+            if section.cites:
+                wanted_sources = {s["id"] for s in data.get("sources", [])}
+                public_now = set(obj.sources.publishable().values_list("pk", flat=True))
+                obj.sources.remove(*(public_now - wanted_sources))
+                obj.sources.add(*Source.objects.filter(pk__in=wanted_sources - public_now))
+
+    refresh_health_due(person_ids=[person.pk])
+    snapshot = build_snapshot(case)
+    last = Publication.objects.last_published(case)
+    return _log(
+        case=case,
+        by=by,
+        action=Publication.Action.RESTORED,
+        snapshot=snapshot,
+        changes=[c.as_dict() for c in diff_snapshots(last.snapshot if last else None, snapshot)],
+        comment=comment,
+        restored_from=publication,
+    )

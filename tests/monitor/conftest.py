@@ -1,0 +1,51 @@
+import pytest
+
+from cases.models import Case
+from casetracker.records import Visibility
+from tests import factories as f
+
+
+@pytest.fixture(scope="session")
+def _evidence_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("evidence")
+
+
+@pytest.fixture(autouse=True)
+def fast_tests_settings(settings, _evidence_dir):
+    """Evidence goes to a throwaway directory, never var/evidence; and the named users'
+    passwords are hashed cheaply (PBKDF2 costs half a second per user)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(_evidence_dir)},
+        },
+    }
+    return _evidence_dir
+
+
+@pytest.fixture
+def draft_case(monitor):
+    """A case in preparation, assigned to `monitor`."""
+    case = f.CaseFactory(editorial_state=Case.EditorialState.DRAFT, visibility=Visibility.PUBLIC)
+    case.assigned_monitors.add(monitor)
+    return case
+
+
+@pytest.fixture
+def published_case(monitor):
+    case = f.CaseFactory(summary="Sentenced to seven years.")
+    case.assigned_monitors.add(monitor)
+    return case
+
+
+@pytest.fixture
+def other_case():
+    """A case nobody in the tests is assigned to."""
+    return f.CaseFactory(editorial_state=Case.EditorialState.DRAFT)
+
+
+@pytest.fixture
+def evidence_dir(_evidence_dir):
+    return _evidence_dir

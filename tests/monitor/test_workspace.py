@@ -1,0 +1,111 @@
+"""/monitor/: my cases, ongoing hunger strikes, overdue health updates, recent activity."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases.models import StaleHealthFlag
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2025, 8, 10, 12, tzinfo=dt.UTC)
+URL = reverse("monitor:workspace")
+
+
+def detained(name, **kwargs):
+    person = f.PersonFactory(full_name=name, **kwargs)
+    f.DetentionFactory(person=person)
+    return person
+
+
+def observed(person, days_ago):
+    f.HealthObservationFactory(person=person, observed_on=NOW.date() - dt.timedelta(days_ago))
+
+
+def overdue_section(page: str) -> str:
+    return page.split('id="overdue-h"')[1].split("</section>")[0]
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client):
+    response = client.get(URL)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login") + "?next=" + URL
+
+
+def test_a_researcher_gets_no_workspace(client, researcher):
+    client.force_login(researcher)
+
+    assert client.get(URL).status_code == 403
+
+
+def test_a_monitor_sees_the_cases_assigned_to_them(client, monitor, draft_case, other_case):
+    client.force_login(monitor)
+    page = client.get(URL).content.decode()
+
+    assert str(draft_case) in page
+    assert str(other_case) not in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_lists_detained_people_whose_health_update_is_overdue(client, monitor):
+    stale = detained("Stale Fourteen")
+    observed(stale, 15)
+    recent = detained("Recent Five")
+    observed(recent, 5)
+    striking = detained("Striking Four")
+    observed(striking, 4)
+    f.HungerStrikeFactory(person=striking, started_on=NOW.date() - dt.timedelta(10))
+    never = detained("Never Observed")
+    flagged = detained("Flagged Recent")
+    observed(flagged, 1)
+    StaleHealthFlag.objects.create(person=flagged, due_since=NOW, interval_days=14)
+    scheduled = detained("Due Later", health_due_at=NOW + dt.timedelta(days=3))
+    free = f.PersonFactory(full_name="Not Detained")
+    client.force_login(monitor)
+
+    section = overdue_section(client.get(URL).content.decode())
+
+    for shown in (stale, striking, never, flagged):
+        assert shown.full_name in section
+    for hidden in (recent, scheduled, free):
+        assert hidden.full_name not in section
+
+
+@time_machine.travel(NOW, tick=False)
+def test_recent_activity_shows_new_visits(client, monitor, draft_case):
+    f.PrisonVisitFactory(person=draft_case.person, outcome="refused", created_by=monitor)
+    client.force_login(monitor)
+
+    page = client.get(URL).content.decode()
+
+    assert f"Visit (Refused): {draft_case.person}" in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_workspace_takes_a_fixed_number_of_queries(client, monitor):
+    def add_prisoner(n):
+        person = detained(f"Prisoner {n}")
+        case = f.CaseFactory(person=person)
+        case.assigned_monitors.add(monitor)
+        f.HungerStrikeFactory(person=person)
+        f.PrisonVisitFactory(person=person, case=case)
+        observed(person, 20)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(URL).status_code == 200
+        return len(ctx)
+
+    client.force_login(monitor)
+    add_prisoner(0)
+    with_one = queries()
+    for n in range(1, 8):
+        add_prisoner(n)
+
+    assert queries() == with_one
