@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
+from accounts.roles import is_staff_member
 from casetracker.security.net import client_ip
 from casetracker.security.sessions import is_staff_account
 
@@ -37,6 +38,8 @@ class AccountAdapter(DefaultAccountAdapter):
             ).exists()
         ):
             return reverse("mfa_activate_totp")
+        if is_staff_member(user):
+            return reverse("monitor:workspace")  # where monitors and editors work
         return super().get_login_redirect_url(request)
 
 

@@ -56,3 +56,15 @@ class RoleAdmin(GroupAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+def _administrators_only(request) -> bool:
+    """The admin is for administrators. Monitors and editors work in /monitor/,
+    whose views apply the per-object rules (assignment, confidentiality, publishing)
+    that the admin's model permissions cannot express."""
+    from accounts import roles
+
+    return request.user.is_active and roles.has_role(request.user, roles.ADMINISTRATOR)
+
+
+admin.site.has_permission = _administrators_only

@@ -141,7 +141,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -214,10 +213,6 @@ PUBLIC_CASES_PER_PAGE = env.int("PUBLIC_CASES_PER_PAGE", default=25)
 
 
 # --- Monitors' workspace and editorial workflow --------------------------
-# Django's own login views for now (casetracker/urls.py); allauth replaces them later.
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "monitor:workspace"
-LOGOUT_REDIRECT_URL = "login"
 # Evidence uploads: size limit and the types accepted (decided by content sniffing,
 # cases/evidence.py). Files are stored in EVIDENCE_ROOT (STORAGES["default"]).
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=25 * 1024 * 1024)

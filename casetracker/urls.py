@@ -10,7 +10,6 @@ urlpatterns = [
     # two-factor and session management). Keep it before any other accounts/ include.
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
     path("monitor/", include("cases.monitor.urls")),
     path("api/v1/", include("cases.api.urls")),
     path("", include("cases.public.urls")),

@@ -59,6 +59,26 @@ def _ci_runs_on_postgres(django_db_setup, django_db_blocker):
             pytest.fail("CI=true but DATABASE_URL does not point at PostgreSQL", pytrace=False)
 
 
+@pytest.fixture(scope="session")
+def _evidence_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("evidence")
+
+
+@pytest.fixture(autouse=True)
+def fast_tests_settings(settings, _evidence_dir):
+    """Evidence goes to a throwaway directory, never var/evidence; and passwords are
+    hashed cheaply (PBKDF2 costs half a second per user and is not under test)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(_evidence_dir)},
+        },
+    }
+    return _evidence_dir
+
+
 def _user(django_user_model, username, role=None, **extra):
     user = django_user_model.objects.create_user(
         username=username, password="correct horse battery staple", **extra

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import select_template
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -315,9 +315,7 @@ def case_publish(request, pk):
 def case_preview(request, pk):
     """Exactly what the public page would show, for an editor, before publishing."""
     case = access.access_case_to_publish(request.user, pk)
-    # The public page template is the public site's; the fallback only serves
-    # until it is merged (it shows the same publishable context).
-    template = select_template(["public/case_detail.html", "monitor/case_preview_fallback.html"])
+    template = get_template("public/case_detail.html")
     context = case_page_context(case)
     context["is_preview"] = True
     response = HttpResponse(template.render(context, request))

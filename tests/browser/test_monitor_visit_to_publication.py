@@ -12,8 +12,6 @@ import re
 
 import pytest
 from django.apps import apps
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 
 from cases.demo import load_reference_case
 from cases.models import Case, HealthObservation, PrisonVisit
@@ -46,7 +44,7 @@ def reference_case(monitor):
 
 def log_in(page, base, username):
     page.goto(base + "/monitor/")
-    page.fill("#id_username", username)
+    page.fill("#id_login", username)
     page.fill("#id_password", PASSWORD)
     with page.expect_navigation():
         page.click("main button[type=submit]")
@@ -132,9 +130,5 @@ def test_a_visit_logged_offline_reaches_the_public_page(
     review.goto(f"{base}/cases/{reference_case.slug}/")
     public_text = review.inner_text("body")
     assert INTERNAL not in public_text and INTERNAL not in review.content()
-    try:
-        get_template("public/case_detail.html")
-    except TemplateDoesNotExist:
-        pytest.xfail("the public case page (public/case_detail.html) is not merged yet")
     assert SUMMARY in public_text
     editor_context.close()

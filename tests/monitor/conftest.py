@@ -5,26 +5,6 @@ from casetracker.records import Visibility
 from tests import factories as f
 
 
-@pytest.fixture(scope="session")
-def _evidence_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("evidence")
-
-
-@pytest.fixture(autouse=True)
-def fast_tests_settings(settings, _evidence_dir):
-    """Evidence goes to a throwaway directory, never var/evidence; and the named users'
-    passwords are hashed cheaply (PBKDF2 costs half a second per user)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(_evidence_dir)},
-        },
-    }
-    return _evidence_dir
-
-
 @pytest.fixture
 def draft_case(monitor):
     """A case in preparation, assigned to `monitor`."""

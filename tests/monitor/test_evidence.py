@@ -79,7 +79,7 @@ def test_a_download_is_an_attachment_that_is_not_cached(client, monitor, visit):
     assert b"".join(response.streaming_content) == f.PNG_BYTES
     assert response["Content-Disposition"] == 'attachment; filename="photo.png"'
     assert response["Content-Type"] == "image/png"
-    assert response["Cache-Control"] == "private, no-store"
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_a_file_on_a_confidential_visit_of_another_author_is_hidden(

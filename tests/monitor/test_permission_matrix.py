@@ -204,7 +204,7 @@ def test_permission_matrix(request, client, world, role, action, target, expecte
         return
     if expected == LOGIN:
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
+        assert response["Location"].startswith(reverse("account_login"))
     elif expected == REFUSED:
         assert response.status_code == 200
         assert "confidential" in response.content.decode()

@@ -48,8 +48,8 @@ def test_administrators_manage_accounts():
 
 def test_a_monitor_logs_in_and_lands_on_the_workspace(client, monitor, settings):
     response = client.post(
-        reverse("login"),
-        {"username": "monitor", "password": "correct horse battery staple"},
+        reverse("account_login"),
+        {"login": "monitor", "password": "correct horse battery staple"},
     )
 
     assert response.status_code == 302
@@ -57,7 +57,7 @@ def test_a_monitor_logs_in_and_lands_on_the_workspace(client, monitor, settings)
 
 
 def test_the_login_page_uses_the_site_layout(client):
-    page = client.get(reverse("login")).content.decode()
+    page = client.get(reverse("account_login")).content.decode()
 
     assert 'class="site-header"' in page
-    assert 'name="username"' in page
+    assert 'name="login"' in page

@@ -35,7 +35,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
     response = client.get(URL)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("login") + "?next=" + URL
+    assert response["Location"] == reverse("account_login") + "?next=" + URL
 
 
 def test_a_researcher_gets_no_workspace(client, researcher):

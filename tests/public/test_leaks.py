@@ -86,7 +86,10 @@ def seeded():
         f.DetentionFactory(person=person, facility=hidden_facility, visibility=vis)
         f.HungerStrikeFactory(person=person, demands=tag, visibility=vis)
         f.HealthObservationFactory(person=person, description=tag, visibility=vis)
-        f.PrisonVisitFactory(person=person, public_summary=tag, visibility=vis)
+        hidden_visit = f.PrisonVisitFactory(person=person, public_summary=tag, visibility=vis)
+        f.EvidenceFileFactory(
+            visit=hidden_visit, description=tag, original_name=tag, visibility=vis
+        )
         f.EventFactory(case=case, title=tag, visibility=vis)
         f.EventFactory(case=case, title="Public event").sources.add(
             f.SourceFactory(title=tag, visibility=vis)

@@ -18,13 +18,6 @@ MFA_URL = "/accounts/2fa/authenticate/"
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # These tests sign in through the real form dozens of times; PBKDF2's million
-    # rounds would make that take a minute. The hasher is not what is under test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Used TOTP codes and rate-limit counters live in the cache; each test starts clean.
     cache.clear()

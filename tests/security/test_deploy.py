@@ -20,7 +20,14 @@ PRODUCTION = {
     "CACHE_URL": "redis://127.0.0.1:6379/6",
 }
 # Test-only defaults from tests/testenv.py must not leak into the subprocess.
-DROPPED = {"SECURE_SSL_REDIRECT", "STATIC_MANIFEST", "MFA_REQUIRED_FOR_STAFF", "DATABASE_URL"}
+# (DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' conftest for Playwright.)
+DROPPED = {
+    "SECURE_SSL_REDIRECT",
+    "STATIC_MANIFEST",
+    "MFA_REQUIRED_FOR_STAFF",
+    "DATABASE_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
 
 
 def check_deploy(**overrides) -> subprocess.CompletedProcess:

@@ -99,7 +99,7 @@ def test_enrolling_on_the_activation_page_with_a_real_code_adds_the_authenticato
 
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=editor, type=Authenticator.Type.TOTP).exists()
-    assert client.get("/admin/").status_code == 200
+    assert client.get("/monitor/").status_code == 200
 
 
 def test_admin_sign_in_asks_for_the_code_before_letting_anyone_in(client, administrator):

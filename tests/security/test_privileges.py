@@ -15,13 +15,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def user_manager(django_user_model):
-    """Staff with permission to change users, but not a superuser."""
+    """An administrator (the admin is theirs: they manage accounts) who is not a superuser."""
     manager = django_user_model.objects.create_user(
         username="manager", password="correct horse battery staple", is_staff=True
     )
-    manager.user_permissions.add(
-        *Permission.objects.filter(codename__in=["view_user", "change_user", "change_group"])
-    )
+    manager.groups.add(Group.objects.get(name=roles.ADMINISTRATOR))
     return manager
 
 
@@ -56,8 +54,8 @@ def test_a_user_manager_cannot_make_themselves_superuser_or_administrator(client
     user_manager.refresh_from_db()
     assert user_manager.first_name == "Still Me"  # the ordinary edit went through
     assert not user_manager.is_superuser
-    assert not user_manager.groups.exists()
-    assert user_manager.user_permissions.count() == 3
+    assert list(user_manager.groups.values_list("name", flat=True)) == [roles.ADMINISTRATOR]
+    assert not user_manager.user_permissions.exists()
 
 
 def test_a_user_manager_cannot_grant_staff_or_roles_to_someone_else(
@@ -90,7 +88,8 @@ def test_a_user_manager_cannot_change_a_superusers_account(client, user_manager,
 
 
 def test_a_user_manager_cannot_widen_a_role(client, user_manager):
-    monitor_role, _ = Group.objects.get_or_create(name=roles.MONITOR)
+    monitor_role = Group.objects.get(name=roles.MONITOR)
+    granted = set(monitor_role.permissions.values_list("pk", flat=True))
     client.force_login(user_manager)
 
     response = client.post(
@@ -102,7 +101,7 @@ def test_a_user_manager_cannot_widen_a_role(client, user_manager):
     )
 
     assert response.status_code == 403
-    assert not monitor_role.permissions.exists()
+    assert set(monitor_role.permissions.values_list("pk", flat=True)) == granted
 
 
 def test_a_superuser_can_still_grant_roles(client, administrator, researcher):
