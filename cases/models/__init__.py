@@ -1,7 +1,7 @@
 from casetracker.records import Visibility
 
 from .detention import Detention, Facility
-from .health import HealthObservation, HungerStrike, StaleHealthFlag
+from .health import HealthAlertPreference, HealthObservation, HungerStrike, StaleHealthFlag
 from .legal import Case, Charge, LegalArticle, Recognition, Sentence
 from .sources import Event, Source
 from .visits import PrisonVisit
@@ -12,6 +12,7 @@ __all__ = [
     "Detention",
     "Event",
     "Facility",
+    "HealthAlertPreference",
     "HealthObservation",
     "HungerStrike",
     "LegalArticle",
