@@ -48,6 +48,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -58,14 +59,24 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
-from cases.models import Case, Detention, HealthObservation, HungerStrike, StaleHealthFlag
+from cases.models import (
+    Case,
+    Detention,
+    HealthDueSweep,
+    HealthObservation,
+    HungerStrike,
+    StaleHealthFlag,
+)
 from people.models import Person
 
 logger = logging.getLogger(__name__)
 
 # Any bigint serves: it names the lock that keeps two bulk recomputes from
 # updating the same person rows in different orders (a deadlock, then a retry).
-_RECOMPUTE_LOCK_KEY = 0x5EA17_4EA1
+_SWEEP_LOCK_KEY = 0x5EA17_4EA1
+# Rows written by a transaction that began before a sweep and committed after it
+# carry an earlier updated_at: the next sweep looks back this much further.
+_SWEEP_MARGIN = dt.timedelta(minutes=15)
 _EPOCH = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 
 
@@ -154,7 +165,7 @@ def _latest_observations(person_ref: str) -> QuerySet:
     return (
         HealthObservation.objects.active()
         .filter(person=OuterRef(person_ref))
-        .order_by(F("observed_on").desc(), F("observed_time").desc(nulls_last=True), "-pk")
+        .order_by(F("observed_on").desc(), F("observed_time").desc(nulls_last=True))
     )
 
 
@@ -162,70 +173,84 @@ def _open_detentions() -> QuerySet:
     return Detention.objects.active().filter(ended_on="")
 
 
-def _annotate_due(people: QuerySet) -> QuerySet:
-    """Annotate `due_base` (when the clock started), `due_interval` (days) and `due_at`."""
+def _due_rows(person_ids: list[int] | QuerySet | None = None) -> QuerySet:
+    """One row per monitored person: `person_id`, `due_base` (when the clock
+    started), `due_interval` (days) and `due_at`.
+
+    Driven from the open detentions, grouped by person, so PostgreSQL hashes the
+    small sets (strikers, overrides) once and probes the observation index once
+    per prisoner: the plan of the hand-written query in bench/stale_health.py.
+    """
+    detentions = _open_detentions().filter(person__archived_at__isnull=True)
+    if person_ids is not None:
+        detentions = detentions.filter(person_id__in=person_ids)
     latest_observation_at = Subquery(
-        _latest_observations("pk").annotate(at=_ObservedAt()).values("at")[:1],
+        _latest_observations("person_id").annotate(at=_ObservedAt()).values("at")[:1],
         output_field=DateTimeField(),
     )
-    detention_start = Subquery(
-        _open_detentions()
-        .filter(person=OuterRef("pk"))
-        .annotate(start=Coalesce(_PartialDateStart("started_on"), F("created_at")))
-        .order_by("start")
-        .values("start")[:1],
-        output_field=DateTimeField(),
-    )
-    override = Subquery(
-        Case.objects.active()
-        .filter(person=OuterRef("pk"), health_check_interval_days__isnull=False)
-        .order_by("health_check_interval_days")
-        .values("health_check_interval_days")[:1],
-        output_field=IntegerField(),
-    )
-    # `pk IN (SELECT person_id ...)` rather than a correlated EXISTS: PostgreSQL
-    # hashes the (small) set of strikers once instead of probing per person.
-    on_strike = Q(pk__in=HungerStrike.objects.active().ongoing().values("person_id"))
-    interval = Least(
-        Coalesce(override, Value(settings.STALE_HEALTH_DAYS)),
-        CaseWhen(
-            When(on_strike, then=Value(settings.STALE_HEALTH_HUNGER_STRIKE_DAYS)),
-            default=Value(32767),
+    overrides = Case.objects.active().filter(health_check_interval_days__isnull=False)
+    override = CaseWhen(
+        # Probe the cases only for the few people with an override (hashed IN first).
+        When(
+            person_id__in=overrides.values("person_id"),
+            then=Subquery(
+                overrides.filter(person=OuterRef("person_id"))
+                .order_by("health_check_interval_days")
+                .values("health_check_interval_days")[:1]
+            ),
         ),
-        output_field=IntegerField(),
+        default=Value(settings.STALE_HEALTH_DAYS),
     )
-    base = _GreatestNotNull(latest_observation_at, detention_start)
-    return people.annotate(due_base=base, due_interval=interval, due_at=_PlusDays(base, interval))
+    strike_cap = CaseWhen(
+        When(
+            person_id__in=HungerStrike.objects.active().ongoing().values("person_id"),
+            then=Value(settings.STALE_HEALTH_HUNGER_STRIKE_DAYS),
+        ),
+        default=Value(32767),
+    )
+    interval = Least(override, strike_cap, output_field=IntegerField())
+    started = Min(Coalesce(_PartialDateStart("started_on"), F("created_at")))
+    base = _GreatestNotNull(latest_observation_at, started)
+    return (
+        detentions.order_by()
+        .values("person_id")
+        .annotate(due_base=base, due_interval=interval, due_at=_PlusDays(base, interval))
+    )
 
 
-def _monitored_people() -> QuerySet:
-    """People who have a due moment: detained now, record not archived."""
-    return Person.objects.active().filter(pk__in=_open_detentions().values("person_id"))
+def _no_jit() -> None:
+    """PostgreSQL's JIT compiler spends about a second compiling these statements
+    (their estimated cost is high, the real work small): off for this transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
 
 
-def _recompute(person_ids: list[int] | None) -> int:
+def _recompute(person_ids: list[int] | QuerySet | None) -> int:
     """Store the due moment of these people (everybody when None); return rows changed.
 
     Two statements: clear it for people who no longer have one, then one
     UPDATE ... FROM (the rule as a SELECT) that writes only the rows whose value
     changes, so an idempotent rerun writes nothing.
     """
+    _no_jit()
     people = (
         Person.objects.all() if person_ids is None else Person.objects.filter(pk__in=person_ids)
     )
-    monitored = _monitored_people().values("pk")
-    cleared = people.filter(health_due_at__isnull=False).exclude(pk__in=monitored)
+    open_detention = _open_detentions().filter(person=OuterRef("pk"))
+    cleared = people.filter(health_due_at__isnull=False).filter(
+        Q(archived_at__isnull=False) | ~Exists(open_detention)
+    )
     changed = cleared.update(health_due_at=None)
 
-    rows = _annotate_due(people.filter(pk__in=monitored)).values("pk", "due_at")
-    select_sql, params = rows.query.sql_with_params()
+    select_sql, params = _due_rows(person_ids).values("person_id", "due_at").query.sql_with_params()
     table = connection.ops.quote_name(Person._meta.db_table)
     differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET health_due_at = due.due_at "  # noqa: S608 (names, not input)
             f"FROM ({select_sql}) AS due "
-            f"WHERE {table}.id = due.pk AND {table}.health_due_at {differs} due.due_at",
+            f"WHERE {table}.id = due.person_id AND {table}.health_due_at {differs} due.due_at",
             params,
         )
         changed += cursor.rowcount
@@ -235,7 +260,7 @@ def _recompute(person_ids: list[int] | None) -> int:
 # --- Flags ---
 
 
-def _resolve_flags(*, now: dt.datetime, person_ids: list[int] | None = None) -> int:
+def _resolve_flags(*, now: dt.datetime, person_ids: list[int] | QuerySet | None = None) -> int:
     """Close open flags whose person is no longer overdue; return how many.
 
     Three UPDATEs, one per reason: released (or record archived), a newer
@@ -243,6 +268,7 @@ def _resolve_flags(*, now: dt.datetime, person_ids: list[int] | None = None) -> 
     ended, an override grew). Each only touches still-open flags, so a
     concurrent run finds nothing left to do.
     """
+    _no_jit()
     open_flags = StaleHealthFlag.objects.open()
     if person_ids is not None:
         open_flags = open_flags.filter(person_id__in=person_ids)
@@ -273,19 +299,22 @@ def _raise_flags(*, now: dt.datetime) -> int:
     The partial unique constraint `one_open_stale_flag_per_person` arbitrates
     between concurrent runs: the loser's row hits ON CONFLICT DO NOTHING.
     """
+    _no_jit()
     has_open_flag = StaleHealthFlag.objects.open().filter(person=OuterRef("pk"))
-    overdue = _annotate_due(
-        _monitored_people().filter(health_due_at__lte=now).exclude(Exists(has_open_flag))
-    ).values("pk", "health_due_at", "due_interval", "due_base")
-    select_sql, params = overdue.query.sql_with_params()
+    # A stored due moment implies a monitored person (the sweep keeps it so).
+    overdue = Person.objects.filter(health_due_at__lte=now).exclude(Exists(has_open_flag))
+    rows = _due_rows(overdue.values("pk")).values("person_id", "due_interval", "due_base")
+    select_sql, params = rows.query.sql_with_params()
     table = connection.ops.quote_name(StaleHealthFlag._meta.db_table)
+    people = connection.ops.quote_name(Person._meta.db_table)
     with connection.cursor() as cursor:
         # WHERE true: SQLite needs it to parse ON CONFLICT after INSERT ... SELECT.
         cursor.execute(
             f"INSERT INTO {table} "  # noqa: S608 (names, not input)
             "(person_id, raised_at, due_since, interval_days, counted_from, resolution) "
-            "SELECT o.pk, %s, o.health_due_at, o.due_interval, o.due_base, '' "
-            f"FROM ({select_sql}) AS o WHERE true ON CONFLICT DO NOTHING",
+            "SELECT o.person_id, %s, p.health_due_at, o.due_interval, o.due_base, '' "
+            f"FROM ({select_sql}) AS o JOIN {people} p ON p.id = o.person_id "
+            "WHERE true ON CONFLICT DO NOTHING",
             (now, *params),
         )
         return cursor.rowcount
@@ -310,45 +339,98 @@ def refresh_health_due(*, person_ids: Iterable[int]) -> None:
         _resolve_flags(now=timezone.now(), person_ids=ids)
 
 
-def recompute_all_health_due() -> int:
-    """The safety net: recompute every person's due moment; return rows changed."""
+def _rule() -> str:
+    """What the stored due moments depend on besides the data: change it, sweep all."""
+    return (
+        f"days={settings.STALE_HEALTH_DAYS};strike={settings.STALE_HEALTH_HUNGER_STRIKE_DAYS};"
+        f"tz={settings.TIME_ZONE};v=1"
+    )
+
+
+def _changed_people(since: dt.datetime) -> QuerySet:
+    """Ids of people any of whose inputs was written since then (all Records stamp
+    updated_at on save, archive and restore)."""
+    changed = Q(updated_at__gte=since)
+    for model in (HealthObservation, Detention, HungerStrike, Case):
+        changed |= Q(pk__in=model.objects.filter(updated_at__gte=since).values("person_id"))
+    return Person.objects.filter(changed).values("pk")
+
+
+def sweep_health_due(*, now: dt.datetime | None = None, full: bool = False) -> int:
+    """The safety net: recompute due moments and resolve the flags they close.
+
+    Recomputes the people whose records changed since the previous sweep (with a
+    margin for transactions that committed late), or everybody when `full`, on
+    the first sweep, when the rule's settings changed, or when the last full
+    sweep is older than settings.STALE_HEALTH_FULL_SWEEP_HOURS: that catches
+    writes nothing stamped (raw SQL, deleted rows). Recompute and resolution
+    share a transaction, so a crash never leaves a flag open on a person no
+    longer overdue. Returns the number of flags resolved.
+    """
+    now = now or timezone.now()
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_RECOMPUTE_LOCK_KEY])
-        return _recompute(None)
+                # Serialises concurrent sweeps: two UPDATEs over the same people in
+                # different orders would deadlock.
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SWEEP_LOCK_KEY])
+        sweep = HealthDueSweep.objects.filter(pk=1).first()
+        full_every = dt.timedelta(hours=settings.STALE_HEALTH_FULL_SWEEP_HOURS)
+        full = (
+            full
+            or sweep is None
+            or sweep.rule != _rule()
+            or sweep.full_started_at <= now - full_every
+        )
+        if full:
+            _recompute(None)
+            resolved = _resolve_flags(now=now)
+        else:
+            people = _changed_people(sweep.started_at - _SWEEP_MARGIN)
+            _recompute(people)
+            resolved = _resolve_flags(now=now, person_ids=people)
+        # One upsert whichever the case, so the job's query count never varies.
+        HealthDueSweep.objects.bulk_create(
+            [
+                HealthDueSweep(
+                    pk=1,
+                    started_at=now,
+                    rule=_rule(),
+                    full_started_at=now if full else sweep.full_started_at,
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=["started_at", "rule", "full_started_at"],
+        )
+    return resolved
 
 
 @dataclass(frozen=True)
 class StaleHealthRun:
-    recomputed: int
     resolved: int
     raised: int
     notified: int
 
 
-def run_stale_health_job(*, now: dt.datetime | None = None) -> StaleHealthRun:
+def run_stale_health_job(*, now: dt.datetime | None = None, full: bool = False) -> StaleHealthRun:
     """The periodic job. Steps, each its own transaction so a crash between two
     leaves a consistent state that the next run completes:
 
-    1. recompute every due moment (safety net for writes that bypassed services);
-    2. resolve open flags of people no longer overdue;
-    3. raise a flag for each overdue person without an open flag;
-    4. claim the flags nobody was told about yet and email their monitors.
+    1. sweep: recompute due moments (safety net for writes that bypassed the
+       services) and resolve open flags of people no longer overdue;
+    2. raise a flag for each overdue person without an open flag;
+    3. claim the flags nobody was told about yet and email their monitors.
 
     Idempotent: a second run finds nothing to change. Fixed number of queries.
     """
     from cases.health_alerts import notify_new_flags
 
     now = now or timezone.now()
-    recomputed = recompute_all_health_due()
-    with transaction.atomic():
-        resolved = _resolve_flags(now=now)
+    resolved = sweep_health_due(now=now, full=full)
     with transaction.atomic():
         raised = _raise_flags(now=now)
     notified = notify_new_flags(now=now)
     if raised or resolved:
         logger.info("stale health: %d raised, %d resolved", raised, resolved)
-    return StaleHealthRun(
-        recomputed=recomputed, resolved=resolved, raised=raised, notified=notified
-    )
+    return StaleHealthRun(resolved=resolved, raised=raised, notified=notified)

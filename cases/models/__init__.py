@@ -1,7 +1,13 @@
 from casetracker.records import Visibility
 
 from .detention import Detention, Facility
-from .health import HealthAlertPreference, HealthObservation, HungerStrike, StaleHealthFlag
+from .health import (
+    HealthAlertPreference,
+    HealthDueSweep,
+    HealthObservation,
+    HungerStrike,
+    StaleHealthFlag,
+)
 from .legal import Case, Charge, LegalArticle, Recognition, Sentence
 from .sources import Event, Source
 from .visits import PrisonVisit
@@ -13,6 +19,7 @@ __all__ = [
     "Event",
     "Facility",
     "HealthAlertPreference",
+    "HealthDueSweep",
     "HealthObservation",
     "HungerStrike",
     "LegalArticle",

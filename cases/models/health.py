@@ -164,6 +164,8 @@ class HealthObservation(SourcedRecord):
                 name="observation_active_latest_idx",
                 condition=models.Q(archived_at__isnull=True),
             ),
+            # cases.health sweep: observations written since the previous sweep.
+            models.Index(fields=["updated_at"], name="observation_updated_idx"),
         ]
 
     def __str__(self) -> str:
@@ -277,3 +279,23 @@ class HealthAlertPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_delivery_display()}"
+
+
+class HealthDueSweep(models.Model):
+    """Bookkeeping of the stale-health job's safety net (one row).
+
+    Each run recomputes the due moment of people whose records changed since the
+    previous sweep; a full sweep runs when the rule's settings changed and at
+    least every settings.STALE_HEALTH_FULL_SWEEP_HOURS.
+    """
+
+    started_at = models.DateTimeField(_("last sweep started at"))
+    full_started_at = models.DateTimeField(_("last full sweep started at"))
+    rule = models.CharField(_("rule applied"), max_length=200)
+
+    class Meta:
+        verbose_name = _("health due sweep")
+        verbose_name_plural = _("health due sweeps")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} ({self.rule})"
