@@ -138,6 +138,7 @@ SELECT count(*) FROM (
 """
 
 TABLES = [
+    "cases_healthduesweep",
     "cases_stalehealthflag",
     "cases_healthobservation",
     "cases_hungerstrike",
