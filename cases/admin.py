@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from casetracker.admin import RecordAdmin, RecordInline
 
+from .health import refresh_health_due
 from .models import (
     Case,
     Charge,
@@ -9,6 +10,8 @@ from .models import (
     Event,
     EvidenceFile,
     Facility,
+    HealthAlertPreference,
+    HealthDueSweep,
     HealthObservation,
     HungerStrike,
     LegalArticle,
@@ -19,6 +22,15 @@ from .models import (
     Source,
     StaleHealthFlag,
 )
+
+
+class _RefreshesHealthDue:
+    """Admin saves of these records change a person's health due moment."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # form.initial["person"]: the person it belonged to before an edit moved it.
+        refresh_health_due(person_ids={obj.person_id, form.initial.get("person")})
 
 
 class ChargeInline(RecordInline):
@@ -87,6 +99,17 @@ class CaseAdmin(RecordAdmin):
     list_select_related = ("person",)
     inlines = [ChargeInline, SentenceInline, DetentionInline, RecognitionInline, EventInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The interval override and the inline detentions change health due moments.
+        person_ids = {form.instance.person_id, form.initial.get("person")}
+        for formset in formsets:
+            if formset.model is Detention:
+                person_ids |= {d.person_id for d in formset.queryset} | {
+                    d.person_id for d in formset.new_objects
+                }
+        refresh_health_due(person_ids=person_ids)
+
 
 @admin.register(LegalArticle)
 class LegalArticleAdmin(RecordAdmin):
@@ -122,7 +145,7 @@ class FacilityAdmin(RecordAdmin):
 
 
 @admin.register(Detention)
-class DetentionAdmin(RecordAdmin):
+class DetentionAdmin(_RefreshesHealthDue, RecordAdmin):
     list_display = ("person", "facility", "started_on", "ended_on", "visibility")
     search_fields = ("person__full_name", "facility__name")
     autocomplete_fields = ("person", "case", "facility", "sources")
@@ -130,7 +153,7 @@ class DetentionAdmin(RecordAdmin):
 
 
 @admin.register(HungerStrike)
-class HungerStrikeAdmin(RecordAdmin):
+class HungerStrikeAdmin(_RefreshesHealthDue, RecordAdmin):
     list_display = ("person", "started_on", "ended_on", "kind", "outcome", "visibility")
     list_filter = (*RecordAdmin.list_filter, "kind", "outcome")
     search_fields = ("person__full_name", "demands")
@@ -154,7 +177,7 @@ class ObservationInline(RecordInline):
 
 
 @admin.register(HealthObservation)
-class HealthObservationAdmin(RecordAdmin):
+class HealthObservationAdmin(_RefreshesHealthDue, RecordAdmin):
     list_display = ("person", "observed_on", "kind", "weight_kg", "visibility")
     list_filter = (*RecordAdmin.list_filter, "kind")
     search_fields = ("person__full_name", "description")
@@ -264,4 +287,25 @@ class EvidenceFileAdmin(RecordAdmin):
     raw_id_fields = ("visit", "observation")
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(HealthAlertPreference)
+class HealthAlertPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "delivery", "last_digest_on")
+    list_filter = ("delivery",)
+    search_fields = ("user__username", "user__email")
+    autocomplete_fields = ("user",)
+    readonly_fields = ("last_digest_on",)
+
+
+@admin.register(HealthDueSweep)
+class HealthDueSweepAdmin(admin.ModelAdmin):
+    list_display = ("started_at", "full_started_at", "rule")
+    readonly_fields = ("started_at", "full_started_at", "rule")
+
+    def has_add_permission(self, request):
+        return False  # written only by the stale-health job
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -229,6 +229,16 @@ EVIDENCE_ALLOWED_TYPES = (
 
 
 # --- Stale health job -----------------------------------------------------
+# Intervals (STALE_HEALTH_DAYS, STALE_HEALTH_HUNGER_STRIKE_DAYS) are above; the
+# rule is documented in cases/health.py. The job runs every 15 minutes (beat
+# schedule in casetracker/celery.py); the daily digest at this hour (CELERY_TIMEZONE).
+STALE_HEALTH_DIGEST_HOUR = env.int("STALE_HEALTH_DIGEST_HOUR", default=7)
+# Each run recomputes the due moments of people whose records changed; all of
+# them at least this often (catches writes nothing stamped, e.g. raw SQL).
+STALE_HEALTH_FULL_SWEEP_HOURS = env.int("STALE_HEALTH_FULL_SWEEP_HOURS", default=24)
+# Flags on people no monitor is assigned to are emailed here (comma-separated),
+# so an unassigned prisoner is never silently overdue.
+STALE_HEALTH_UNASSIGNED_EMAILS = env.list("STALE_HEALTH_UNASSIGNED_EMAILS", default=[])
 
 
 # --- Security -------------------------------------------------------------

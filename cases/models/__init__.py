@@ -3,7 +3,13 @@ from casetracker.records import Visibility
 from .detention import Detention, Facility
 from .editorial import Publication
 from .evidence import EvidenceFile
-from .health import HealthObservation, HungerStrike, StaleHealthFlag
+from .health import (
+    HealthAlertPreference,
+    HealthDueSweep,
+    HealthObservation,
+    HungerStrike,
+    StaleHealthFlag,
+)
 from .legal import Case, Charge, LegalArticle, Recognition, Sentence
 from .sources import Event, Source
 from .visits import PrisonVisit
@@ -15,6 +21,8 @@ __all__ = [
     "Event",
     "EvidenceFile",
     "Facility",
+    "HealthAlertPreference",
+    "HealthDueSweep",
     "HealthObservation",
     "HungerStrike",
     "LegalArticle",

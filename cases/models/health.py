@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -155,6 +156,16 @@ class HealthObservation(SourcedRecord):
         indexes = [
             # latest observation per person: ORDER BY observed_on DESC WHERE person_id = ?
             models.Index(fields=["person", "-observed_on"], name="observation_latest_idx"),
+            # cases.health: the latest active observation of each detained person,
+            # `WHERE archived_at IS NULL ORDER BY observed_on DESC, observed_time DESC
+            # LIMIT 1`, from the index alone (one probe per prisoner per run).
+            models.Index(
+                fields=["person", "-observed_on", "-observed_time"],
+                name="observation_active_latest_idx",
+                condition=models.Q(archived_at__isnull=True),
+            ),
+            # cases.health sweep: observations written since the previous sweep.
+            models.Index(fields=["updated_at"], name="observation_updated_idx"),
         ]
 
     def __str__(self) -> str:
@@ -168,12 +179,24 @@ class HealthObservation(SourcedRecord):
             raise ValidationError({"kind": _("Record a weight as a weight observation.")})
 
 
+class StaleHealthFlagQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(resolved_at__isnull=True)
+
+    def for_monitor(self, user):
+        """Flags on people whose active cases this user is assigned to (the workspace list)."""
+        return self.filter(
+            person__cases__assigned_monitors=user, person__cases__archived_at__isnull=True
+        ).distinct()
+
+
 class StaleHealthFlag(models.Model):
     """Raised when a detained person's health update is overdue; resolved by the next one."""
 
     class Resolution(models.TextChoices):
         OBSERVATION = "observation", _("New observation")
         NOT_DETAINED = "not_detained", _("No longer detained")
+        RESCHEDULED = "rescheduled", _("No longer overdue (interval changed)")
 
     person = models.ForeignKey(
         "people.Person",
@@ -184,6 +207,12 @@ class StaleHealthFlag(models.Model):
     raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
     due_since = models.DateTimeField(_("due since"))
     interval_days = models.PositiveSmallIntegerField(_("interval applied (days)"))
+    counted_from = models.DateTimeField(
+        _("counted from"),
+        null=True,
+        blank=True,
+        help_text=_("The latest observation, or the detention start, the interval ran from."),
+    )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolution = models.CharField(
         _("resolution"), max_length=20, choices=Resolution.choices, blank=True
@@ -197,6 +226,8 @@ class StaleHealthFlag(models.Model):
         related_name="+",
     )
     notified_at = models.DateTimeField(_("monitors notified at"), null=True, blank=True)
+
+    objects = StaleHealthFlagQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("stale health flag")
@@ -217,3 +248,54 @@ class StaleHealthFlag(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+
+class HealthAlertPreference(models.Model):
+    """How a monitor hears about stale-health flags on their cases.
+
+    No row means settings.STALE_HEALTH_DEFAULT_DELIVERY. There is deliberately no
+    "never": an assigned monitor always hears about an overdue prisoner.
+    """
+
+    class Delivery(models.TextChoices):
+        IMMEDIATE = "immediate", _("One email when a flag is raised")
+        DAILY_DIGEST = "daily_digest", _("One daily digest of open flags")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="health_alert_preference",
+    )
+    delivery = models.CharField(
+        _("delivery"), max_length=20, choices=Delivery.choices, default=Delivery.IMMEDIATE
+    )
+    # Claimed with a conditional UPDATE so a retried digest task never sends twice a day.
+    last_digest_on = models.DateField(_("last digest sent on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("health alert preference")
+        verbose_name_plural = _("health alert preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_delivery_display()}"
+
+
+class HealthDueSweep(models.Model):
+    """Bookkeeping of the stale-health job's safety net (one row).
+
+    Each run recomputes the due moment of people whose records changed since the
+    previous sweep; a full sweep runs when the rule's settings changed and at
+    least every settings.STALE_HEALTH_FULL_SWEEP_HOURS.
+    """
+
+    started_at = models.DateTimeField(_("last sweep started at"))
+    full_started_at = models.DateTimeField(_("last full sweep started at"))
+    rule = models.CharField(_("rule applied"), max_length=200)
+
+    class Meta:
+        verbose_name = _("health due sweep")
+        verbose_name_plural = _("health due sweeps")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} ({self.rule})"

@@ -1,0 +1,71 @@
+"""The job is wired in: beat schedule, retrying tasks, admin saves recompute due moments."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from celery.exceptions import Retry
+from celery.schedules import crontab
+from django.db import OperationalError
+
+from cases import tasks
+from casetracker.celery import app
+from people.models import Person
+from tests import factories as f
+
+
+def test_beat_runs_the_stale_health_job_every_fifteen_minutes():
+    app.loader.import_default_modules()
+    app.finalize()
+    entry = app.conf.beat_schedule["flag-stale-health"]
+    assert entry["task"] == tasks.flag_stale_health.name
+    assert entry["schedule"] == crontab(minute="*/15")
+    assert app.conf.beat_schedule["stale-health-digest"]["task"] == (
+        tasks.send_stale_health_digests.name
+    )
+
+
+def test_the_tasks_ack_late_and_retry_database_errors_with_backoff():
+    for task in (tasks.flag_stale_health, tasks.refresh_health_due):
+        assert task.acks_late is True
+        assert OperationalError in task.autoretry_for
+        assert task.retry_backoff
+
+
+@pytest.mark.django_db
+def test_the_task_retries_when_the_database_fails(monkeypatch):
+    def broken(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(tasks.health, "run_stale_health_job", broken)
+    with pytest.raises(Retry) as retry:
+        tasks.flag_stale_health.apply(throw=True)
+    assert "server closed the connection" in str(retry.value)
+    assert 0 < retry.value.when <= 300  # backoff: seconds, capped
+
+
+@pytest.mark.django_db
+def test_the_task_runs_the_job_and_reports_counts():
+    with time_machine.travel(dt.datetime(2025, 7, 1, tzinfo=dt.UTC), tick=False):
+        f.DetentionFactory(started_on="2025-01-01")
+    with time_machine.travel(dt.datetime(2025, 8, 1, tzinfo=dt.UTC), tick=False):
+        result = tasks.flag_stale_health.apply().get()
+    assert result == {"raised": 1, "resolved": 0, "notified": 1}
+
+
+@pytest.mark.django_db
+def test_saving_an_observation_in_the_admin_moves_the_due_moment(admin_client):
+    detention = f.DetentionFactory(started_on="2025-01-01")
+    response = admin_client.post(
+        "/admin/cases/healthobservation/add/",
+        {
+            "person": detention.person.pk,
+            "observed_on": "2025-07-01",
+            "kind": "general",
+            "description": "Seen by her lawyer",
+            "visibility": "internal",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    due = Person.objects.get(pk=detention.person.pk).health_due_at
+    assert due == dt.datetime(2025, 7, 15, tzinfo=dt.UTC)
