@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -35,43 +34,27 @@ def ongoing_strikes(user):
 
 
 def overdue_people(user, now=None):
-    """Detained people whose health update is overdue.
-
-    An open StaleHealthFlag or a past `health_due_at` (both maintained by the
-    stale-health job) decides. Where `health_due_at` is not computed yet, the
-    rule is applied here in SQL: no observation at all, or the latest older than
-    STALE_HEALTH_DAYS (STALE_HEALTH_HUNGER_STRIKE_DAYS during a hunger strike).
-    Per-case interval overrides are the job's business (health_due_at).
-    """
+    """Detained people whose health update is overdue: an open StaleHealthFlag, or a
+    past `health_due_at` the job has not flagged yet. Both are maintained by the
+    stale-health rule in cases.health, the only place that knows the intervals."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
     latest = (
         HealthObservation.objects.active()
         .filter(person=OuterRef("pk"))
         .order_by("-observed_on")
         .values("observed_on")[:1]
     )
-    fallback = Q(health_due_at__isnull=True) & (
-        Q(last_observed__isnull=True)
-        | Q(last_observed__lt=today - dt.timedelta(days=settings.STALE_HEALTH_DAYS))
-        | Q(
-            on_strike=True,
-            last_observed__lt=today - dt.timedelta(days=settings.STALE_HEALTH_HUNGER_STRIKE_DAYS),
-        )
-    )
     return (
         Person.objects.active()
         .visible_to(user)
-        .detained()
         .annotate(
             last_observed=Subquery(latest),
-            on_strike=Exists(HungerStrike.objects.active().ongoing().filter(person=OuterRef("pk"))),
             flagged=Exists(
                 StaleHealthFlag.objects.filter(person=OuterRef("pk"), resolved_at__isnull=True)
             ),
         )
-        .filter(Q(flagged=True) | Q(health_due_at__lte=now) | fallback)
-        .order_by("last_observed", "full_name")[:LIST_LIMIT]
+        .filter(Q(flagged=True) | Q(health_due_at__lte=now))
+        .order_by("health_due_at", "full_name")[:LIST_LIMIT]
     )
 
 
