@@ -87,7 +87,11 @@ def queue():
 
 
 @pytest.fixture
-def client():
+def client(monkeypatch):
+    # Celery lets these environment variables override the broker/backend arguments,
+    # and CI sets CELERY_BROKER_URL to another database for the whole suite.
+    monkeypatch.setenv("CELERY_BROKER_URL", _broker())
+    monkeypatch.setenv("CELERY_RESULT_BACKEND", _broker())
     app = Celery("ct-health-test", broker=_broker(), backend=_broker())
     yield app
     app.close()
