@@ -153,6 +153,8 @@ class RowResult:
     errors: list[RowError] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
     person_created: bool = False
+    # The matched or new person (its id is known once the import is applied).
+    person: Person | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -724,6 +726,7 @@ class Planner:
 
     def plan_row(self, d: Draft, result: RowResult) -> None:
         person, person_new = self.person_for(d, result)
+        result.person = person
         case = d.case
         pkey = _key(person)
         key = self._case_key(pkey, case)
