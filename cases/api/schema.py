@@ -13,7 +13,7 @@ from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
 from cases.filters import ArticleField
 
-ARTICLE_PATTERN = r"^([0-9]+|[A-Za-z]{2}:(criminal|administrative):[0-9A-Za-z.\-]+)$"
+ARTICLE_PATTERN = r"^([0-9]{1,18}|[A-Za-z]{2}:(criminal|administrative):[0-9A-Za-z.\-]+)$"
 
 ERROR_RESPONSES = {
     "400": "A filter or page parameter is invalid; the body names the field at fault.",

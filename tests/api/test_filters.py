@@ -74,6 +74,8 @@ def test_the_article_filter_also_takes_an_id(api, two_cases):
         {"status": "vanished"},
         {"year": "abc"},
         {"article": "405; DROP TABLE"},
+        {"article": "25526736242255709010"},
+        {"article": "²"},
         {"min_months": "-"},
         {"hunger_strike": "maybe"},
     ],

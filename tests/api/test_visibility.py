@@ -146,3 +146,7 @@ def results_of(api, url):
     response = api.get(url)
     assert response.status_code == 200
     return response.json()["results"]
+
+
+def test_an_id_too_large_for_the_database_is_a_404(api):
+    assert api.get("/api/v1/cases/99999999999999999999999/").status_code == 404
