@@ -2,6 +2,8 @@
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 from tests import factories as f
@@ -81,7 +83,15 @@ def api_schema(db, settings):
     f.HungerStrikeFactory(person=case.person, case=case)
     f.DetentionFactory(person=case.person)
     f.EventFactory(case=case)
-    return schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
+    # Like Django's test client: the raw WSGI handler would otherwise close the
+    # test's database connection at the end of each request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def test_the_api_never_errors_and_always_matches_its_schema(api_schema):
