@@ -18,13 +18,15 @@ from people.search import search_people
 
 from .models import Case, Charge, Detention, HungerStrike, LegalArticle, Sentence
 
+# An id the database can hold (str.isdigit() would also accept "²" and 30-digit numbers).
+ARTICLE_ID = re.compile(r"[0-9]{1,18}")
 ARTICLE_KEY = re.compile(r"^([A-Za-z]{2}):(criminal|administrative):([0-9A-Za-z.\-]+)$")
 
 
 def article_lookup(value: str):
     """`12` (an id) or `KZ:criminal:405` (country:code:number) -> filter kwargs, or None."""
     value = (value or "").strip()
-    if value.isdigit():
+    if ARTICLE_ID.fullmatch(value):
         return {"article_id": int(value)}
     match = ARTICLE_KEY.match(value)
     if match:

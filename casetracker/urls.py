@@ -12,5 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("monitor/", include("cases.monitor.urls")),
     path("api/v1/", include("cases.api.urls")),
+    path("imports/", include("cases.imports.urls")),
     path("", include("cases.public.urls")),
 ]

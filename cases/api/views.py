@@ -1,0 +1,101 @@
+"""The read-only API. Views only pick a queryset (cases.api.querysets, all
+from `.public()`), a serializer and a filter set."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework import viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.filters import CaseFilter
+
+from . import filters, querysets, serializers
+from . import schema as _schema  # noqa: F401  (registers ConstrainedFilterExtension)
+from .popolo import PopoloSerializer
+
+
+class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = "[0-9]+"
+
+
+class CaseViewSet(PublicReadOnlyViewSet):
+    """Published cases, filtered like /cases/ (same parameter names)."""
+
+    serializer_class = serializers.CaseSerializer
+    filterset_class = CaseFilter
+
+    def get_queryset(self):
+        return querysets.cases()
+
+
+class PersonViewSet(PublicReadOnlyViewSet):
+    """People with at least one published case."""
+
+    serializer_class = serializers.PersonSerializer
+    filterset_class = filters.PersonFilter
+
+    def get_queryset(self):
+        return querysets.people()
+
+
+class OrganizationViewSet(PublicReadOnlyViewSet):
+    serializer_class = serializers.OrganizationSerializer
+    filterset_class = filters.OrganizationFilter
+
+    def get_queryset(self):
+        return querysets.organizations()
+
+
+class LegalArticleViewSet(PublicReadOnlyViewSet):
+    serializer_class = serializers.LegalArticleSerializer
+    filterset_class = filters.LegalArticleFilter
+
+    def get_queryset(self):
+        return querysets.legal_articles()
+
+
+class FacilityViewSet(PublicReadOnlyViewSet):
+    serializer_class = serializers.FacilitySerializer
+    filterset_class = filters.FacilityFilter
+
+    def get_queryset(self):
+        return querysets.facilities()
+
+
+class HealthObservationViewSet(PublicReadOnlyViewSet):
+    """Public health observations of people with a published case."""
+
+    serializer_class = serializers.HealthObservationSerializer
+    filterset_class = filters.HealthObservationFilter
+
+    def get_queryset(self):
+        return querysets.health_observations()
+
+
+class HungerStrikeViewSet(PublicReadOnlyViewSet):
+    serializer_class = serializers.HungerStrikeSerializer
+    filterset_class = filters.HungerStrikeFilter
+
+    def get_queryset(self):
+        return querysets.hunger_strikes()
+
+
+class PopoloView(APIView):
+    """People, organizations and memberships in the Popolo format."""
+
+    @extend_schema(responses=PopoloSerializer, operation_id="popolo_export")
+    def get(self, request):
+        data = {
+            "persons": querysets.popolo_people(),
+            "organizations": querysets.organizations(),
+            "memberships": querysets.popolo_memberships(),
+        }
+        return Response(PopoloSerializer(data, context={"request": request}).data)
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    # Our copy of the page has no inline <style>, for the strict CSP; the init
+    # script is served by this same view (`?script`), never inlined.
+    template_name = "api/swagger_ui.html"

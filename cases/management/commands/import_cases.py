@@ -1,0 +1,91 @@
+"""python manage.py import_cases FILE.csv [--dry-run] [--publish] [--valid-only] [--user NAME]"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from cases.importer import Outcome, import_cases
+
+
+class Command(BaseCommand):
+    help = (
+        "Import cases from a CSV file (format: DESIGN.md, 'Bulk import format'). With errors "
+        "present nothing is written unless --valid-only is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report every row's outcome; write nothing."
+        )
+        parser.add_argument(
+            "--publish", action="store_true", help="Publish the imported cases (default: drafts)."
+        )
+        parser.add_argument(
+            "--valid-only", action="store_true", help="Import the valid rows, skip the others."
+        )
+        parser.add_argument("--user", help="Username recorded as the author of the import.")
+
+    def handle(self, *args, file: Path, dry_run, publish, valid_only, user, verbosity, **options):
+        author = None
+        if user:
+            try:
+                author = get_user_model().objects.get(username=user)
+            except get_user_model().DoesNotExist:
+                raise CommandError(f"No user named {user!r}.") from None
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error}") from None
+
+        def progress(stage, done, total):
+            if verbosity >= 1:
+                self.stderr.write(f"{stage} {done}/{total}")
+
+        started = time.monotonic()
+        report = import_cases(
+            data=data,
+            user=author,
+            dry_run=dry_run,
+            publish=publish,
+            valid_only=valid_only,
+            progress=progress,
+        )
+        elapsed = time.monotonic() - started
+
+        for message in report.file_errors:
+            self.stdout.write(self.style.ERROR(message))
+        for message in report.warnings:
+            self.stdout.write(self.style.WARNING(message))
+        for row in report.rows:
+            if row.outcome == Outcome.ERROR:
+                for error in row.errors:
+                    self.stdout.write(
+                        self.style.ERROR(f"line {row.line}: {error.column}: {error.message}")
+                    )
+            elif verbosity >= 2:
+                self.stdout.write(f"line {row.line}: {row.outcome}: {row.person_name}")
+            for dup in row.duplicates:
+                where = f"person #{dup.person_id}" if dup.person_id else f"line {dup.line}"
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"line {row.line}: {row.person_name!r} ({row.outcome}) may be the same "
+                        f"person as {dup.name!r} ({where}, born {dup.birth_date or 'unknown'}); "
+                        "an editor can merge them."
+                    )
+                )
+        counts = report.counts
+        summary = ", ".join(f"{counts[k]} {k}" for k in counts)
+        if report.applied:
+            self.stdout.write(self.style.SUCCESS(f"Imported: {summary} in {elapsed:.1f} s."))
+        elif dry_run and not report.file_errors:
+            self.stdout.write(f"Dry run, nothing written: {summary} in {elapsed:.1f} s.")
+        else:
+            raise CommandError(
+                f"Nothing written: {summary}. Fix the errors, or use --valid-only to import "
+                "the valid rows."
+            )

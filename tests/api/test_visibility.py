@@ -1,0 +1,152 @@
+"""Nothing unpublished, internal, confidential or archived reaches any API answer."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from cases.models import Case
+from casetracker.records import Visibility
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+MARKER = "SECRETMARKER"
+INTERNAL = Visibility.INTERNAL
+CONFIDENTIAL = Visibility.CONFIDENTIAL
+LISTS = [
+    "/api/v1/cases/",
+    "/api/v1/people/",
+    "/api/v1/organizations/",
+    "/api/v1/legal-articles/",
+    "/api/v1/facilities/",
+    "/api/v1/health-observations/",
+    "/api/v1/hunger-strikes/",
+]
+
+
+@pytest.fixture
+def world():
+    """One published case with public records, and secrets hidden all around it."""
+    shown = f.CaseFactory(internal_notes=MARKER, summary="Shown summary")
+    person = shown.person
+    person.internal_notes = MARKER
+    person.save()
+    f.NameVariantFactory(person=person, name=f"{MARKER} alias", visibility=INTERNAL)
+    public_org = f.OrganizationFactory(name="Public party")
+    f.MembershipFactory(person=person, organization=public_org)
+    f.MembershipFactory(
+        person=person, organization=f.OrganizationFactory(name=MARKER, visibility=INTERNAL)
+    )
+    f.OrganizationFactory(name=f"{MARKER} archived", archived_at=timezone.now())
+    from people.models import OrganizationStatus
+
+    OrganizationStatus.objects.create(
+        organization=public_org, status="banned", authority=MARKER, visibility=INTERNAL
+    )
+
+    confidential_source = f.SourceFactory(
+        title=MARKER, author=MARKER, url="https://example.org/secret", identity_confidential=True
+    )
+    internal_source = f.SourceFactory(title=f"{MARKER} internal source", visibility=INTERNAL)
+    charge = f.ChargeFactory(case=shown, wording="Public wording")
+    charge.sources.add(confidential_source, internal_source)
+    f.ChargeFactory(case=shown, wording=MARKER, visibility=INTERNAL)
+    f.ChargeFactory(
+        case=shown, article__title=MARKER, article__visibility=INTERNAL, visibility=INTERNAL
+    )
+    f.SentenceFactory(case=shown, court=MARKER, visibility=INTERNAL)
+    f.EventFactory(case=shown, title=MARKER, visibility=CONFIDENTIAL)
+    f.RecognitionFactory(case=shown, recognized_by=MARKER, archived_at=timezone.now())
+    f.DetentionFactory(person=person, facility__name=MARKER, facility__visibility=INTERNAL)
+    f.HealthObservationFactory(person=person, description="Public observation")
+    f.HealthObservationFactory(person=person, description=MARKER, visibility=INTERNAL)
+    f.HungerStrikeFactory(person=person, demands=MARKER, visibility=CONFIDENTIAL)
+    f.PrisonVisitFactory(person=person, visitors=MARKER, internal_report=MARKER)
+
+    draft = f.CaseFactory(
+        person__full_name=f"{MARKER} Draftperson",
+        summary=MARKER,
+        editorial_state=Case.EditorialState.DRAFT,
+    )
+    f.ChargeFactory(
+        case=draft,
+        wording=MARKER,
+        article__title=f"{MARKER} draft article",
+        article__visibility=INTERNAL,
+    )
+    f.HealthObservationFactory(person=draft.person, description=MARKER)
+    f.HungerStrikeFactory(person=draft.person, demands=MARKER)
+    f.CaseFactory(summary=MARKER, visibility=INTERNAL)
+    f.CaseFactory(summary=MARKER, editorial_state=Case.EditorialState.IN_REVIEW)
+    f.CaseFactory(summary=MARKER, archived_at=timezone.now())
+    return {"shown": shown, "draft": draft}
+
+
+def every_answer(api):
+    """Every list, every detail listed, the schema, the docs and the Popolo export."""
+    answers = {}
+    for url in LISTS:
+        response = api.get(url, {"page_size": 200})
+        assert response.status_code == 200
+        answers[url] = response
+        for item in response.json()["results"]:
+            detail = api.get(f"{url}{item['id']}/")
+            assert detail.status_code == 200
+            answers[detail.wsgi_request.path] = detail
+    for url in ("/api/v1/", "/api/v1/schema/", "/api/v1/docs/", "/api/v1/popolo.json"):
+        answers[url] = api.get(url)
+        assert answers[url].status_code == 200, url
+    return answers
+
+
+def test_no_endpoint_shows_a_secret(api, world):
+    answers = every_answer(api)
+    leaks = [url for url, response in answers.items() if MARKER in response.content.decode()]
+    assert leaks == []
+
+
+def test_the_public_records_do_appear(api, world):
+    answers = every_answer(api)
+    case = answers[f"/api/v1/cases/{world['shown'].pk}/"].json()
+    assert case["summary"] == "Shown summary"
+    assert [c["wording"] for c in case["charges"]] == ["Public wording"]
+    assert "Public party" in answers["/api/v1/popolo.json"].content.decode()
+    assert "Public observation" in answers["/api/v1/health-observations/"].content.decode()
+
+
+def test_a_confidential_source_shows_only_kind_date_and_that_it_is_confidential(api, world):
+    case = api.get(f"/api/v1/cases/{world['shown'].pk}/").json()
+    (charge,) = case["charges"]
+    assert charge["sources"] == [{"kind": "media", "date": None, "confidential": True}]
+
+
+def test_a_draft_case_and_its_person_are_not_found_by_id(api, world):
+    draft = world["draft"]
+    assert api.get(f"/api/v1/cases/{draft.pk}/").status_code == 404
+    assert api.get(f"/api/v1/people/{draft.person.pk}/").status_code == 404
+
+
+def test_a_public_hunger_strike_does_not_reveal_the_id_of_its_draft_case(api):
+    shown = f.CaseFactory()
+    draft = f.CaseFactory(person=shown.person, editorial_state=Case.EditorialState.DRAFT)
+    f.HungerStrikeFactory(person=shown.person, case=draft, started_on=dt.date(2025, 7, 1))
+    (strike,) = results_of(api, "/api/v1/hunger-strikes/")
+    assert strike["case"] is None
+
+
+def test_a_public_hunger_strike_gives_the_id_of_its_published_case(api):
+    shown = f.CaseFactory()
+    f.HungerStrikeFactory(person=shown.person, case=shown)
+    (strike,) = results_of(api, "/api/v1/hunger-strikes/")
+    assert strike["case"] == shown.pk
+
+
+def results_of(api, url):
+    response = api.get(url)
+    assert response.status_code == 200
+    return response.json()["results"]
+
+
+def test_an_id_too_large_for_the_database_is_a_404(api):
+    assert api.get("/api/v1/cases/99999999999999999999999/").status_code == 404
