@@ -99,6 +99,7 @@ def test_empty_fields_of_the_kept_person_are_filled_from_the_duplicate(pair, edi
 
 def test_two_open_stale_flags_become_one(pair, editor):
     keep, merge = pair
+    f.DetentionFactory(person=keep, started_on="2024-01-10")  # held and long overdue
     now = timezone.now()
     StaleHealthFlag.objects.create(person=keep, due_since=now, interval_days=14)
     StaleHealthFlag.objects.create(person=merge, due_since=now, interval_days=14)
