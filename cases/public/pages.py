@@ -33,6 +33,7 @@ from cases.models import (
     HungerStrike,
     LegalArticle,
     PrisonVisit,
+    Publication,
     Recognition,
     Sentence,
     Source,
@@ -308,6 +309,10 @@ def case_page_context(case: Case) -> dict:
         "country": country_name(case.country),
         "cite_url": absolute(case.get_absolute_url()),
         "json_ld": json_ld(case_json_ld(case, variants, charges)),
+        # Editors' public correction notes (empty for a case that is not public).
+        "corrections": list(
+            Publication.objects.public_corrections(case).only("created_at", "correction_note")
+        ),
     }
 
 

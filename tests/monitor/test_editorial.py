@@ -313,3 +313,11 @@ def test_diffing_against_nothing_lists_everything_as_added(draft_case):
     changes = diff_snapshots(None, build_snapshot(draft_case))
 
     assert [c.change for c in changes] == ["added", "added"]
+
+
+def test_a_correction_note_is_shown_on_the_public_case_page(client, editor, published_case):
+    services.publish_case(by=editor, case=published_case, correction_note="Weight was 47 kg")
+
+    page = client.get(published_case.get_absolute_url()).content.decode()
+
+    assert "Corrections" in page and "Weight was 47 kg" in page
