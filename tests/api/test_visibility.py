@@ -125,3 +125,13 @@ def results_of(api, url):
 
 def test_an_id_too_large_for_the_database_is_a_404(api):
     assert api.get("/api/v1/cases/99999999999999999999999/").status_code == 404
+
+
+def test_a_public_charge_under_an_internal_article_is_left_out_as_on_the_case_page(api):
+    case = f.CaseFactory()
+    f.ChargeFactory(case=case, wording="Shown charge")
+    f.ChargeFactory(
+        case=case, wording="Charge under a secret article", article__visibility=INTERNAL
+    )
+    charges = api.get(f"/api/v1/cases/{case.pk}/").json()["charges"]
+    assert [c["wording"] for c in charges] == ["Shown charge"]
