@@ -38,6 +38,7 @@ from cases.models import (
 )
 from cases.snapshots import CASE_FIELDS, PERSON_FIELDS, SECTIONS, build_snapshot, diff_snapshots
 from casetracker.records import Visibility
+from casetracker.security.log import security_event_on_commit
 from people.models import Person
 
 # Case fields an assigned monitor may change while the case is live.
@@ -395,8 +396,22 @@ def attach_evidence(
 # --- editorial workflow ---------------------------------------------------------------
 
 
-def _log(*, case: Case, by, action: str, **fields) -> Publication:
-    return Publication.objects.create(case=case, actor=by, action=action, **fields)
+def _log(*, case: Case, by, action: str, from_state: str, **fields) -> Publication:
+    """Record the editorial action in the case's publication log and, once the
+    transaction has committed (a rolled-back action did not happen), in the
+    security log: identifiers and states only, never content."""
+    publication = Publication.objects.create(case=case, actor=by, action=action, **fields)
+    security_event_on_commit(
+        f"case_{Publication.Action(action).value}",
+        user=by,
+        case_id=case.pk,
+        from_state=from_state,
+        to_state=case.editorial_state,
+        object_type="publication",
+        object_id=publication.pk,
+        visibility=case.visibility,
+    )
+    return publication
 
 
 def _locked(case: Case) -> Case:
@@ -415,9 +430,16 @@ def submit_for_review(*, by, case: Case, comment: str = "") -> Publication:
     case = _locked(case)
     if case.editorial_state != Case.EditorialState.DRAFT:
         raise ValidationError(_("Only a draft can be submitted for review."))
+    from_state = case.editorial_state
     case.editorial_state = Case.EditorialState.IN_REVIEW
     _save(case, by, reason="submitted for review")
-    return _log(case=case, by=by, action=Publication.Action.SUBMITTED, comment=comment)
+    return _log(
+        case=case,
+        by=by,
+        action=Publication.Action.SUBMITTED,
+        from_state=from_state,
+        comment=comment,
+    )
 
 
 @transaction.atomic
@@ -426,9 +448,16 @@ def return_to_draft(*, by, case: Case, comment: str = "") -> Publication:
     case = _locked(case)
     if case.editorial_state != Case.EditorialState.IN_REVIEW:
         raise ValidationError(_("Only a case in review can be returned to draft."))
+    from_state = case.editorial_state
     case.editorial_state = Case.EditorialState.DRAFT
     _save(case, by, reason="returned to draft")
-    return _log(case=case, by=by, action=Publication.Action.RETURNED, comment=comment)
+    return _log(
+        case=case,
+        by=by,
+        action=Publication.Action.RETURNED,
+        from_state=from_state,
+        comment=comment,
+    )
 
 
 @transaction.atomic
@@ -451,6 +480,7 @@ def publish_case(*, by, case: Case, comment: str = "", correction_note: str = ""
         raise ValidationError(
             _("This case is confidential: change its visibility before publishing it.")
         )
+    from_state = case.editorial_state
     # Publishing an internal case is the decision to make it public.
     case.visibility = Visibility.PUBLIC
     case.editorial_state = Case.EditorialState.PUBLISHED
@@ -462,6 +492,7 @@ def publish_case(*, by, case: Case, comment: str = "", correction_note: str = ""
         case=case,
         by=by,
         action=Publication.Action.PUBLISHED,
+        from_state=from_state,
         snapshot=snapshot,
         changes=[c.as_dict() for c in changes],
         comment=comment,
@@ -475,9 +506,16 @@ def unpublish_case(*, by, case: Case, comment: str = "") -> Publication:
     case = _locked(case)
     if not case.is_published:
         raise ValidationError(_("This case is not published."))
+    from_state = case.editorial_state
     case.editorial_state = Case.EditorialState.DRAFT
     _save(case, by, reason="unpublished")
-    return _log(case=case, by=by, action=Publication.Action.UNPUBLISHED, comment=comment)
+    return _log(
+        case=case,
+        by=by,
+        action=Publication.Action.UNPUBLISHED,
+        from_state=from_state,
+        comment=comment,
+    )
 
 
 def _apply(obj: Model, data: Mapping[str, Any], fields: Iterable[str]) -> None:
@@ -520,6 +558,7 @@ def restore_publication(*, by, publication: Publication, comment: str = "") -> P
     person = case.person
     reason = f"restored publication #{publication.pk}"
 
+    from_state = case.editorial_state
     _apply(case, target["case"], CASE_FIELDS)
     case.editorial_state = Case.EditorialState.PUBLISHED
     case.visibility = Visibility.PUBLIC
@@ -557,6 +596,7 @@ def restore_publication(*, by, publication: Publication, comment: str = "") -> P
         case=case,
         by=by,
         action=Publication.Action.RESTORED,
+        from_state=from_state,
         snapshot=snapshot,
         changes=[c.as_dict() for c in diff_snapshots(last.snapshot if last else None, snapshot)],
         comment=comment,

@@ -57,6 +57,13 @@ class Source(Record):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def web_url(self) -> str:
+        """The URL, if it is a web address: the only kind of URL pages link to.
+        Validation refuses others, but a row written around it (a raw update, an
+        old import) must still never become a `javascript:` link."""
+        return self.url if self.url.lower().startswith(("https://", "http://")) else ""
+
 
 class Event(SourcedRecord):
     """One dated entry of a case's timeline."""

@@ -31,6 +31,7 @@ from cases.models import (
 )
 from cases.public.pages import case_page_context
 from cases.snapshots import build_snapshot, diff_snapshots
+from casetracker.security.log import security_event
 
 from . import forms, queries
 
@@ -686,4 +687,12 @@ def evidence_download(request, pk):
         content_type=evidence.content_type,
     )
     response["Cache-Control"] = "private, no-store"
+    # An evidence file leaving the system is an export of non-public data.
+    security_event(
+        "evidence_downloaded",
+        request=request,
+        object_type="evidencefile",
+        object_id=evidence.pk,
+        visibility=evidence.visibility,
+    )
     return response

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -217,7 +218,9 @@ class UpdatesFeed(Feed):
         return item.title
 
     def item_description(self, item: Update) -> str:
-        return item.text
+        # Atom sends the summary as type="html" and feed readers render it:
+        # the text people typed must arrive as text, not markup.
+        return escape(item.text)
 
     def item_link(self, item: Update) -> str:
         return item.link

@@ -9,6 +9,7 @@ the mistake is visible).
 
 import json
 import logging
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from django.http import HttpRequest
@@ -16,6 +17,11 @@ from django.http import HttpRequest
 from .net import client_ip
 
 logger = logging.getLogger("casetracker.security")
+
+# The request being served (set by SecurityEventMiddleware), so that events
+# raised deep inside a service, which takes a user but no request, still carry
+# the client address and path.
+current_request: ContextVar[HttpRequest | None] = ContextVar("security_request", default=None)
 
 # Field names other code may attach to an event. Values are identifiers, counts
 # and states, never free text typed by a person about a person.
@@ -64,6 +70,8 @@ def _now() -> str:
 def security_event(name: str, *, request: HttpRequest | None = None, user=None, **fields) -> None:
     """Write one security event: who (user id and username), from where (client
     address), when (UTC) and what (`name` plus whitelisted `fields`)."""
+    if request is None:
+        request = current_request.get()
     if user is None and request is not None:
         user = getattr(request, "user", None)
     event: dict = {"time": _now(), "event": name}
@@ -84,6 +92,15 @@ def security_event(name: str, *, request: HttpRequest | None = None, user=None, 
     if dropped:
         event["dropped_fields"] = sorted(dropped)
     logger.info(name, extra={"security_event": event})
+
+
+def security_event_on_commit(name: str, *, user=None, **fields) -> None:
+    """`security_event` once the current transaction commits (an action rolled
+    back did not happen), with the request being served now."""
+    from django.db import transaction
+
+    request = current_request.get()
+    transaction.on_commit(lambda: security_event(name, request=request, user=user, **fields))
 
 
 class JSONLinesFormatter(logging.Formatter):

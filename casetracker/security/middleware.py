@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from .log import security_event
+from .log import current_request, security_event
 from .sessions import end_request_session, expiry_reason, is_staff_account, touch
 
 
@@ -83,13 +83,19 @@ class SensitiveResponseHeadersMiddleware:
 
 
 class SecurityEventMiddleware:
-    """Every 403 (permission denied, CSRF failure) goes to the security log."""
+    """Every 403 (permission denied, CSRF failure) goes to the security log; and
+    events logged while serving the request (e.g. by cases.services) get its
+    client address and path."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        token = current_request.set(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request.reset(token)
         if response.status_code == 403:
             security_event("permission_denied", request=request, status_code=403)
         return response

@@ -8,21 +8,13 @@ from django.utils import timezone
 from cases.models import Case
 from casetracker.records import Visibility
 from tests import factories as f
+from tests.leaks import every_api_answer as every_answer
 
 pytestmark = pytest.mark.django_db
 
 MARKER = "SECRETMARKER"
 INTERNAL = Visibility.INTERNAL
 CONFIDENTIAL = Visibility.CONFIDENTIAL
-LISTS = [
-    "/api/v1/cases/",
-    "/api/v1/people/",
-    "/api/v1/organizations/",
-    "/api/v1/legal-articles/",
-    "/api/v1/facilities/",
-    "/api/v1/health-observations/",
-    "/api/v1/hunger-strikes/",
-]
 
 
 @pytest.fixture
@@ -83,23 +75,6 @@ def world():
     return {"shown": shown, "draft": draft}
 
 
-def every_answer(api):
-    """Every list, every detail listed, the schema, the docs and the Popolo export."""
-    answers = {}
-    for url in LISTS:
-        response = api.get(url, {"page_size": 200})
-        assert response.status_code == 200
-        answers[url] = response
-        for item in response.json()["results"]:
-            detail = api.get(f"{url}{item['id']}/")
-            assert detail.status_code == 200
-            answers[detail.wsgi_request.path] = detail
-    for url in ("/api/v1/", "/api/v1/schema/", "/api/v1/docs/", "/api/v1/popolo.json"):
-        answers[url] = api.get(url)
-        assert answers[url].status_code == 200, url
-    return answers
-
-
 def test_no_endpoint_shows_a_secret(api, world):
     answers = every_answer(api)
     leaks = [url for url, response in answers.items() if MARKER in response.content.decode()]
@@ -150,3 +125,13 @@ def results_of(api, url):
 
 def test_an_id_too_large_for_the_database_is_a_404(api):
     assert api.get("/api/v1/cases/99999999999999999999999/").status_code == 404
+
+
+def test_a_public_charge_under_an_internal_article_is_left_out_as_on_the_case_page(api):
+    case = f.CaseFactory()
+    f.ChargeFactory(case=case, wording="Shown charge")
+    f.ChargeFactory(
+        case=case, wording="Charge under a secret article", article__visibility=INTERNAL
+    )
+    charges = api.get(f"/api/v1/cases/{case.pk}/").json()["charges"]
+    assert [c["wording"] for c in charges] == ["Shown charge"]

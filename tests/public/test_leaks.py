@@ -7,154 +7,21 @@ every public URL is fetched (pages, every filter, search, feeds, exports, and
 the 404s of the hidden objects) and links found on pages are followed.
 """
 
-import re
-from urllib.parse import urljoin, urlparse
-
 import pytest
 from django.apps import apps
-from django.utils import timezone
 
-from cases import models as cm
-from casetracker.records import Record, Visibility
-from people import models as pm
-from tests import factories as f
+from casetracker.records import Record
+from tests.leaks import HIDDEN, MARKER, crawl_public_site, seed_hidden_records
 
 from .conftest import text
 
 pytestmark = pytest.mark.django_db
 
-MARKER = "Qzxleakmarker"
-HIDDEN = (Visibility.INTERNAL, Visibility.CONFIDENTIAL)
-
 
 @pytest.fixture
 def seeded():
     """Return (URLs of hidden objects, search words, filter values)."""
-    # A published case of a public person, with field-level secrets on public records.
-    person = f.PersonFactory(full_name="Public Person", internal_notes=f"{MARKER} person notes")
-    case = f.CaseFactory(
-        person=person, slug="published-case", internal_notes=f"{MARKER} case notes"
-    )
-    org = f.OrganizationFactory(name="Public Party", slug="public-party")
-    f.MembershipFactory(person=person, organization=org)
-    article = f.LegalArticleFactory(title="Public article")
-    charge = f.ChargeFactory(case=case, article=article)
-    facility = f.FacilityFactory(name="Public colony", slug="public-colony")
-    f.DetentionFactory(person=person, facility=facility)
-    f.PrisonVisitFactory(
-        person=person,
-        case=case,
-        public_summary="Visit happened.",
-        internal_report=f"{MARKER} internal report",
-        visitors=f"{MARKER} visitors",
-    )
-    secret_source = f.SourceFactory(
-        title=f"{MARKER} confidential title",
-        author=f"{MARKER} author",
-        publisher=f"{MARKER} publisher",
-        url=f"https://example.org/{MARKER}",
-        reference=f"{MARKER} reference",
-        notes=f"{MARKER} notes",
-        identity_confidential=True,
-    )
-    charge.sources.add(secret_source, f.SourceFactory(notes=f"{MARKER} notes of a public source"))
-
-    # Internal and confidential records on every model.
-    hidden_orgs, hidden_articles, hidden_facilities = [], [], []
-    for vis in HIDDEN:
-        tag = f"{MARKER} {vis}"
-        hidden_person = f.PersonFactory(full_name=f"Hiddenperson {tag}", visibility=vis)
-        f.CaseFactory(person=hidden_person, summary=f"{tag} case of a hidden person")
-        f.CaseFactory(person=person, visibility=vis, summary=f"{tag} hidden case")
-        f.NameVariantFactory(person=person, name=f"Hiddenvariant{vis} {tag}", visibility=vis)
-        hidden_org = f.OrganizationFactory(name=f"Hiddenparty {tag}", visibility=vis)
-        hidden_orgs.append(hidden_org)
-        f.MembershipFactory(person=person, organization=hidden_org)
-        f.MembershipFactory(person=person, organization=org, visibility=vis)
-        pm.OrganizationStatus.objects.create(
-            organization=org, status="banned", authority=tag, note=tag, visibility=vis
-        )
-        hidden_article = f.LegalArticleFactory(title=f"Hiddenarticle {tag}", visibility=vis)
-        hidden_articles.append(hidden_article)
-        f.ChargeFactory(case=case, article=hidden_article)
-        f.ChargeFactory(case=case, wording=tag, visibility=vis)
-        f.SentenceFactory(case=case, court=tag, term_months=999, visibility=vis)
-        f.RecognitionFactory(case=case, recognized_by=tag, visibility=vis)
-        hidden_facility = f.FacilityFactory(name=f"Hiddensite {tag}", visibility=vis)
-        hidden_facilities.append(hidden_facility)
-        f.DetentionFactory(person=person, facility=hidden_facility)
-        f.DetentionFactory(person=person, facility=hidden_facility, visibility=vis)
-        f.HungerStrikeFactory(person=person, demands=tag, visibility=vis)
-        f.HealthObservationFactory(person=person, description=tag, visibility=vis)
-        hidden_visit = f.PrisonVisitFactory(person=person, public_summary=tag, visibility=vis)
-        f.EvidenceFileFactory(
-            visit=hidden_visit, description=tag, original_name=tag, visibility=vis
-        )
-        f.EventFactory(case=case, title=tag, visibility=vis)
-        f.EventFactory(case=case, title="Public event").sources.add(
-            f.SourceFactory(title=tag, visibility=vis)
-        )
-
-    # An archived public record is gone too.
-    f.EventFactory(case=case, title=f"{MARKER} archived", archived_at=timezone.now())
-
-    # A draft case of a public-looking person, with public records all round.
-    draft_person = f.PersonFactory(full_name=f"Draftperson {MARKER}", slug="draft-person")
-    draft = f.CaseFactory(
-        person=draft_person,
-        slug="draft-case",
-        editorial_state=cm.Case.EditorialState.DRAFT,
-        summary=f"{MARKER} draft summary",
-        country="RU",
-    )
-    f.ChargeFactory(case=draft, wording=f"{MARKER} draft charge")
-    f.EventFactory(case=draft, title=f"{MARKER} draft event")
-    f.HungerStrikeFactory(person=draft_person, demands=f"{MARKER} draft strike")
-    f.HealthObservationFactory(person=draft_person, description=f"{MARKER} draft health")
-    f.NameVariantFactory(person=draft_person, name=f"Draftvariant {MARKER}")
-    # Also a draft (second) case of the public person.
-    f.CaseFactory(
-        person=person, editorial_state="in_review", summary=f"{MARKER} in review", slug="in-review"
-    )
-
-    hidden_urls = [
-        "/cases/draft-case/",
-        "/cases/draft-case/feed/",
-        "/cases/in-review/",
-        "/people/draft-person/",
-        *(o.get_absolute_url() for o in hidden_orgs),
-        *(p.get_absolute_url() for p in pm.Person.objects.exclude(visibility="public")),
-        *(c.get_absolute_url() for c in cm.Case.objects.exclude(person__visibility="public")),
-        *(c.get_absolute_url() for c in cm.Case.objects.exclude(visibility="public")),
-    ]
-    searches = [
-        "Hiddenperson",
-        "Hiddenvariantinternal",
-        "Hiddenvariantconfidential",
-        "Draftperson",
-        "Draftvariant",
-        "Hiddenparty",
-        "Hiddensite",
-        "Hiddenarticle",
-    ]
-    filters = [
-        *({"organization": o.slug} for o in hidden_orgs),
-        *({"article": str(a.pk)} for a in hidden_articles),
-        *({"facility": x.slug} for x in hidden_facilities),
-        {"organization": "public-party"},
-        {"article": str(article.pk)},
-        {"facility": "public-colony"},
-        {"country": "RU"},
-        {"country": "KZ"},
-        {"status": "convicted"},
-        {"year": "2024"},
-        {"min_months": "1"},
-        {"max_months": "2000"},
-        {"min_months": "900"},
-        {"hunger_strike": "ongoing"},
-        {"sort": "sentence"},
-    ]
-    return hidden_urls, searches, filters
+    return seed_hidden_records()
 
 
 def _get(client, url, params=None):
@@ -186,18 +53,11 @@ def test_no_public_url_reveals_a_hidden_record(client, seeded):
         return body
 
     # Crawl from the home page, following every internal link.
-    queue, seen = ["/"], set()
-    while queue:
-        url = queue.pop()
-        if url in seen:
-            continue
-        seen.add(url)
-        body = fetch(url)
-        for href in re.findall(r'href="([^"#]+)', body):
-            target = urlparse(urljoin(url, href.replace("&amp;", "&")))
-            if target.netloc or target.path.startswith(("/static/", "/i18n/")):
-                continue
-            queue.append(target.path + (f"?{target.query}" if target.query else ""))
+    crawled = crawl_public_site(client)
+    for url, (status, body) in crawled.items():
+        assert status == 200, (url, status)
+        assert MARKER.lower() not in body.lower(), url
+    seen = set(crawled)
     assert "/cases/published-case/" in seen
     assert "/people/person-0/" in seen or any(u.startswith("/people/") for u in seen)
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from casetracker.backups import create_backup
+from casetracker.security.log import security_event
 
 
 class Command(BaseCommand):
@@ -21,6 +22,8 @@ class Command(BaseCommand):
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         target = output or Path(settings.BASE_DIR) / "var" / "backups" / stamp
         manifest = create_backup(target)
+        # A backup holds every confidential record: it is the largest export there is.
+        security_event("backup_created", export_format="backup", row_count=len(manifest["files"]))
         self.stdout.write(
             self.style.SUCCESS(f"Backup written to {target} ({len(manifest['files'])} files).")
         )
