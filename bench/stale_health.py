@@ -139,6 +139,7 @@ SELECT count(*) FROM (
 
 TABLES = [
     "cases_healthduesweep",
+    "cases_healthdue",
     "cases_stalehealthflag",
     "cases_healthobservation",
     "cases_hungerstrike",
@@ -220,13 +221,19 @@ def main() -> None:
     print(f"\nRaw set-based query (median of 5): {raw:.3f} s — {overdue:,} detained people overdue")
 
     first, run, queries = time_job("\nJob, first run")
-    inserts = sum(float(q["time"]) for q in queries.captured_queries if "INSERT" in q["sql"])
+    # Only the flag inserts: the due-moment upsert (INSERT INTO cases_healthdue) is
+    # part of the job's overhead, not of the work the target allows for.
+    inserts = sum(
+        float(q["time"])
+        for q in queries.captured_queries
+        if q["sql"].startswith('INSERT INTO "cases_stalehealthflag"')
+    )
     assert run.raised == overdue, (run.raised, overdue)
 
     # Production's autovacuum analyses a table once a tenth of it changed; the
-    # first run just filled health_due_at, so do what it would do within a minute.
+    # first run just filled cases_healthdue, so do what it would do within a minute.
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE people_person, cases_stalehealthflag")
+        cursor.execute("ANALYZE cases_healthdue, cases_stalehealthflag")
 
     reruns = []
     for n in range(3):

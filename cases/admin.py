@@ -11,6 +11,7 @@ from .models import (
     EvidenceFile,
     Facility,
     HealthAlertPreference,
+    HealthDue,
     HealthDueSweep,
     HealthObservation,
     HungerStrike,
@@ -297,6 +298,26 @@ class HealthAlertPreferenceAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "user__email")
     autocomplete_fields = ("user",)
     readonly_fields = ("last_digest_on",)
+
+
+@admin.register(HealthDue)
+class HealthDueAdmin(admin.ModelAdmin):
+    """Read-only: kept by cases.health; an edit here would be overwritten by the next sweep."""
+
+    list_display = ("person", "due_at")
+    search_fields = ("person__full_name",)
+    list_select_related = ("person",)
+    readonly_fields = ("person", "due_at")
+    ordering = ("due_at",)
+
+    def has_add_permission(self, request):
+        return False  # written only by cases.health
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(HealthDueSweep)

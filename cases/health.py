@@ -1,9 +1,12 @@
 """Health monitoring: when is each detained person's next health update due?
 
-The healthchecks design (`alert_after`): `Person.health_due_at` is a stored,
-indexed column, recomputed by every service that changes one of its inputs
-(they call `refresh_health_due`), and in bulk by the stale-health job as a
-safety net. The job itself then only asks "who is past due?".
+The healthchecks design (`alert_after`): the due moment is a stored, indexed
+column (`HealthDue.due_at`, one row per monitored person), recomputed by every
+service that changes one of its inputs (they call `refresh_health_due`), and in
+bulk by the stale-health job as a safety net. The job itself then only asks
+"who is past due?". It lives in its own narrow table, not on Person, so that a
+bulk recompute rewrites two small indexes instead of every index of the wide
+people_person rows (see HealthDue).
 
 The rule, for a person who is currently detained (an active detention with no
 end) and whose record is not archived:
@@ -25,7 +28,8 @@ end) and whose record is not archived:
   strike is ongoing it is at most settings.STALE_HEALTH_HUNGER_STRIKE_DAYS (a
   strike only ever shortens the interval, an override of 1 day stays 1 day).
 
-Everybody else (released, never detained, archived) has no due moment (NULL).
+Everybody else (released, never detained, archived) has no due moment (no
+HealthDue row).
 
 Every query here is set-based: a fixed number of statements whatever the
 number of people, so the job costs the same number of round trips for ten or
@@ -62,6 +66,7 @@ from django.utils import timezone
 from cases.models import (
     Case,
     Detention,
+    HealthDue,
     HealthDueSweep,
     HealthObservation,
     HungerStrike,
@@ -72,7 +77,7 @@ from people.models import Person
 logger = logging.getLogger(__name__)
 
 # Any bigint serves: it names the lock that keeps two bulk recomputes from
-# updating the same person rows in different orders (a deadlock, then a retry).
+# writing the same HealthDue rows in different orders (a deadlock, then a retry).
 _SWEEP_LOCK_KEY = 0x5EA17_4EA1
 # Rows written by a transaction that began before a sweep and committed after it
 # carry an earlier updated_at: the next sweep looks back this much further.
@@ -157,7 +162,7 @@ class _PlusDays(Func):
         return f"datetime({at}, '+' || ({days}) || ' days')", (*at_params, *days_params)
 
 
-# --- The rule, as annotations on a Person queryset ---
+# --- The rule, as annotations on the open detentions ---
 
 
 def _latest_observations(person_ref: str) -> QuerySet:
@@ -229,28 +234,36 @@ def _no_jit() -> None:
 def _recompute(person_ids: list[int] | QuerySet | None) -> int:
     """Store the due moment of these people (everybody when None); return rows changed.
 
-    Two statements: clear it for people who no longer have one, then one
-    UPDATE ... FROM (the rule as a SELECT) that writes only the rows whose value
-    changes, so an idempotent rerun writes nothing.
+    Two statements: delete the rows of people who no longer have one, then one
+    INSERT ... SELECT (the rule) ... ON CONFLICT DO UPDATE that writes only the
+    rows whose value changes, so an idempotent rerun writes nothing. Both
+    PostgreSQL and SQLite (3.24+) run the upsert.
     """
     _no_jit()
-    people = (
-        Person.objects.all() if person_ids is None else Person.objects.filter(pk__in=person_ids)
+    stale = HealthDue.objects.filter(
+        Q(person__archived_at__isnull=False)
+        | ~Exists(_open_detentions().filter(person=OuterRef("person_id")))
     )
-    open_detention = _open_detentions().filter(person=OuterRef("pk"))
-    cleared = people.filter(health_due_at__isnull=False).filter(
-        Q(archived_at__isnull=False) | ~Exists(open_detention)
-    )
-    changed = cleared.update(health_due_at=None)
-
+    if person_ids is not None:
+        stale = stale.filter(person_id__in=person_ids)
+    stale_sql, stale_params = stale.values("person_id").query.sql_with_params()
     select_sql, params = _due_rows(person_ids).values("person_id", "due_at").query.sql_with_params()
-    table = connection.ops.quote_name(Person._meta.db_table)
+    table = connection.ops.quote_name(HealthDue._meta.db_table)
     differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
     with connection.cursor() as cursor:
+        # Raw DELETE: QuerySet.delete() may first SELECT the rows (signals, cascades),
+        # in batches whose number grows with the data.
         cursor.execute(
-            f"UPDATE {table} SET health_due_at = due.due_at "  # noqa: S608 (names, not input)
-            f"FROM ({select_sql}) AS due "
-            f"WHERE {table}.id = due.person_id AND {table}.health_due_at {differs} due.due_at",
+            f"DELETE FROM {table} WHERE person_id IN ({stale_sql})",  # noqa: S608 (names)
+            stale_params,
+        )
+        changed = cursor.rowcount
+        # WHERE true: SQLite needs it to parse ON CONFLICT after INSERT ... SELECT.
+        cursor.execute(
+            f"INSERT INTO {table} (person_id, due_at) "  # noqa: S608 (names, not input)
+            f"SELECT due.person_id, due.due_at FROM ({select_sql}) AS due WHERE true "
+            "ON CONFLICT (person_id) DO UPDATE SET due_at = excluded.due_at "
+            f"WHERE {table}.due_at {differs} excluded.due_at",
             params,
         )
         changed += cursor.rowcount
@@ -272,10 +285,12 @@ def _resolve_flags(*, now: dt.datetime, person_ids: list[int] | QuerySet | None 
     open_flags = StaleHealthFlag.objects.open()
     if person_ids is not None:
         open_flags = open_flags.filter(person_id__in=person_ids)
-    resolved = open_flags.filter(person__health_due_at__isnull=True).update(
+    resolved = open_flags.exclude(person_id__in=HealthDue.objects.values("person_id")).update(
         resolved_at=now, resolution=StaleHealthFlag.Resolution.NOT_DETAINED
     )
-    no_longer_due = open_flags.filter(person__health_due_at__gt=now)
+    no_longer_due = open_flags.filter(
+        person_id__in=HealthDue.objects.filter(due_at__gt=now).values("person_id")
+    )
     newer = (
         _latest_observations("person_id")
         .annotate(at=_ObservedAt())
@@ -300,20 +315,20 @@ def _raise_flags(*, now: dt.datetime) -> int:
     between concurrent runs: the loser's row hits ON CONFLICT DO NOTHING.
     """
     _no_jit()
-    has_open_flag = StaleHealthFlag.objects.open().filter(person=OuterRef("pk"))
+    has_open_flag = StaleHealthFlag.objects.open().filter(person=OuterRef("person_id"))
     # A stored due moment implies a monitored person (the sweep keeps it so).
-    overdue = Person.objects.filter(health_due_at__lte=now).exclude(Exists(has_open_flag))
-    rows = _due_rows(overdue.values("pk")).values("person_id", "due_interval", "due_base")
+    overdue = HealthDue.objects.filter(due_at__lte=now).exclude(Exists(has_open_flag))
+    rows = _due_rows(overdue.values("person_id")).values("person_id", "due_interval", "due_base")
     select_sql, params = rows.query.sql_with_params()
     table = connection.ops.quote_name(StaleHealthFlag._meta.db_table)
-    people = connection.ops.quote_name(Person._meta.db_table)
+    dues = connection.ops.quote_name(HealthDue._meta.db_table)
     with connection.cursor() as cursor:
         # WHERE true: SQLite needs it to parse ON CONFLICT after INSERT ... SELECT.
         cursor.execute(
             f"INSERT INTO {table} "  # noqa: S608 (names, not input)
             "(person_id, raised_at, due_since, interval_days, counted_from, resolution) "
-            "SELECT o.person_id, %s, p.health_due_at, o.due_interval, o.due_base, '' "
-            f"FROM ({select_sql}) AS o JOIN {people} p ON p.id = o.person_id "
+            "SELECT o.person_id, %s, d.due_at, o.due_interval, o.due_base, '' "
+            f"FROM ({select_sql}) AS o JOIN {dues} d ON d.person_id = o.person_id "
             "WHERE true ON CONFLICT DO NOTHING",
             (now, *params),
         )
@@ -324,7 +339,7 @@ def _raise_flags(*, now: dt.datetime) -> int:
 
 
 def refresh_health_due(*, person_ids: Iterable[int]) -> None:
-    """Recompute Person.health_due_at for these people (set-based), and close their
+    """Recompute the due moment (HealthDue) of these people (set-based), and close their
     flags that no longer apply, so the workspace is right as soon as the caller's
     transaction commits. Raising flags (and emailing) is left to the job.
 
@@ -371,7 +386,7 @@ def sweep_health_due(*, now: dt.datetime | None = None, full: bool = False) -> i
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                # Serialises concurrent sweeps: two UPDATEs over the same people in
+                # Serialises concurrent sweeps: two upserts over the same people in
                 # different orders would deadlock.
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SWEEP_LOCK_KEY])
         sweep = HealthDueSweep.objects.filter(pk=1).first()

@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.contrib.admin.utils import display_for_value
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext_lazy as _
 
 from casetracker.admin import RecordAdmin, RecordInline
 
@@ -24,6 +27,8 @@ class PersonAdmin(RecordAdmin):
     search_fields = ("full_name", "name_variants__name", "name_normalized")
     prepopulated_fields = {"slug": ("full_name",)}
     readonly_fields = (*RecordAdmin.readonly_fields, "health_due_at")
+    # health_due_at reads the one-to-one HealthDue row: joined, not one query per row.
+    list_select_related = ("health_due",)
     inlines = [NameVariantInline, MembershipInline]
     fieldsets = (
         (None, {"fields": ("full_name", "slug", "visibility")}),
@@ -44,6 +49,16 @@ class PersonAdmin(RecordAdmin):
         ("Texts", {"fields": ("public_biography", "internal_notes")}),
         ("Record", {"fields": RecordAdmin.readonly_fields + ("health_due_at",)}),
     )
+
+    @admin.display(description=_("health update due"), ordering="health_due__due_at")
+    def health_due_at(self, obj: Person):
+        """Kept by cases.health; no row for people who are not detained. Formatted here:
+        the admin prints a callable's value in a read-only field with str()."""
+        try:
+            due_at = obj.health_due.due_at
+        except ObjectDoesNotExist:
+            due_at = None
+        return display_for_value(due_at, self.get_empty_value_display())
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

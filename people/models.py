@@ -62,9 +62,6 @@ class Person(Record):
     internal_notes = models.TextField(
         _("internal notes"), blank=True, help_text=_("Never shown publicly.")
     )
-    # When the next health observation is due (see cases.health). Stored and
-    # indexed so the stale-health job only asks "who is past due?".
-    health_due_at = models.DateTimeField(_("health update due"), null=True, blank=True)
     is_synthetic = models.BooleanField(
         _("synthetic"),
         default=False,
@@ -78,10 +75,6 @@ class Person(Record):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["full_name"]
-        indexes = [
-            # stale-health job: WHERE health_due_at <= now
-            models.Index(fields=["health_due_at"], name="person_health_due_idx"),
-        ]
 
     def __str__(self) -> str:
         return self.full_name

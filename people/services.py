@@ -22,6 +22,9 @@ MOVED_RELATIONS = {
     "visits",
     "stale_health_flags",
 }
+# Reverse relations merge_people does not move but recomputes for both people:
+# the due moment (cases.HealthDue) follows the records that moved.
+RECOMPUTED_RELATIONS = {"health_due"}
 FILLED_FIELDS = (
     "birth_date",
     "reported_age",
@@ -138,5 +141,6 @@ def merge_people(*, keep: Person, merge: Person, by) -> Person:
     )
     _save(merge, by, reason, ["internal_notes"])
     archive_record(record=merge, by=by)
-    refresh_health_due(person_ids=[keep.pk])
+    # keep gains the moved records; merge, now archived, loses its due moment.
+    refresh_health_due(person_ids=[keep.pk, merge.pk])
     return keep

@@ -41,3 +41,16 @@ def test_admin_search_finds_a_person_by_name_variant(admin_client, demo):
 def test_admin_case_search_finds_by_variant(admin_client, demo):
     response = admin_client.get("/admin/cases/case/", {"q": "Zhylanbaev"})
     assert len(response.context["cl"].result_list) == 1
+
+
+def test_the_person_admin_shows_the_health_due_moment_read_only(admin_client):
+    from cases.health import refresh_health_due
+    from tests import factories as f
+
+    detention = f.DetentionFactory(started_on="2025-01-01")
+    refresh_health_due(person_ids=[detention.person.pk])
+
+    response = admin_client.get(f"/admin/people/person/{detention.person.pk}/change/")
+
+    assert "health_due_at" not in response.context["adminform"].form.fields
+    assert "Jan. 15, 2025" in response.content.decode()

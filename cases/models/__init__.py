@@ -5,6 +5,7 @@ from .editorial import Publication
 from .evidence import EvidenceFile
 from .health import (
     HealthAlertPreference,
+    HealthDue,
     HealthDueSweep,
     HealthObservation,
     HungerStrike,
@@ -22,6 +23,7 @@ __all__ = [
     "EvidenceFile",
     "Facility",
     "HealthAlertPreference",
+    "HealthDue",
     "HealthDueSweep",
     "HealthObservation",
     "HungerStrike",

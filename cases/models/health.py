@@ -299,3 +299,34 @@ class HealthDueSweep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} ({self.rule})"
+
+
+class HealthDue(models.Model):
+    """When a detained person's next health observation is due (see cases.health).
+
+    A stored, indexed value recomputed on every write, kept in its own narrow
+    table rather than on Person: people_person is wide and carries many indexes
+    (name, slug, trigram search), so updating a column there rewrites every one
+    of them, which made the job's bulk recompute cost seconds. Here a recompute
+    writes a two-column row and its two indexes.
+
+    One row per monitored person (detained, record not archived); no row means no
+    due moment. The job keeps the rows in step with the rule.
+    """
+
+    person = models.OneToOneField(
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="health_due",
+    )
+    # The stale-health job and the workspace ask: WHERE due_at <= now.
+    due_at = models.DateTimeField(_("health update due"), db_index=True)
+
+    class Meta:
+        verbose_name = _("health update due")
+        verbose_name_plural = _("health updates due")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} — {_('health update due')} {self.due_at:%Y-%m-%d %H:%M}"

@@ -35,8 +35,9 @@ def ongoing_strikes(user):
 
 def overdue_people(user, now=None):
     """Detained people whose health update is overdue: an open StaleHealthFlag, or a
-    past `health_due_at` the job has not flagged yet. Both are maintained by the
-    stale-health rule in cases.health, the only place that knows the intervals."""
+    past due moment (`HealthDue.due_at`) the job has not flagged yet. Both are
+    maintained by the stale-health rule in cases.health, the only place that knows
+    the intervals."""
     now = now or timezone.now()
     latest = (
         HealthObservation.objects.active()
@@ -53,8 +54,8 @@ def overdue_people(user, now=None):
                 StaleHealthFlag.objects.filter(person=OuterRef("pk"), resolved_at__isnull=True)
             ),
         )
-        .filter(Q(flagged=True) | Q(health_due_at__lte=now))
-        .order_by("health_due_at", "full_name")[:LIST_LIMIT]
+        .filter(Q(flagged=True) | Q(health_due__due_at__lte=now))
+        .order_by("health_due__due_at", "full_name")[:LIST_LIMIT]
     )
 
 

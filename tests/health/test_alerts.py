@@ -61,6 +61,17 @@ def test_assigned_monitors_get_one_email_naming_the_overdue_prisoner(
 
 
 @pytest.mark.django_db
+def test_the_email_links_each_prisoner_to_their_own_admin_page(monitor_with_email, settings):
+    settings.SITE_URL = "https://monitor.example.org/"
+    first = overdue_prisoner("First Prisoner", monitor_with_email)
+    second = overdue_prisoner("Second Prisoner", monitor_with_email)
+    run()
+    (email,) = mail.outbox
+    for person in (first, second):
+        assert f"https://monitor.example.org/admin/people/person/{person.pk}/change/" in email.body
+
+
+@pytest.mark.django_db
 def test_a_monitor_gets_one_email_listing_all_their_newly_overdue_prisoners(monitor_with_email):
     overdue_prisoner("First Prisoner", monitor_with_email)
     overdue_prisoner("Second Prisoner", monitor_with_email)

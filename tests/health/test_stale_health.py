@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.health import refresh_health_due, run_stale_health_job
-from cases.models import Detention, HealthObservation, StaleHealthFlag
+from cases.models import Detention, HealthDue, HealthObservation, StaleHealthFlag
 from people.models import Person
 from tests import factories as f
 
@@ -40,6 +40,11 @@ def prisoner(*, started_on="2025-06-01", observed_on=OBSERVED, **case):
         if case:
             f.CaseFactory(person=detention.person, **case)
     return detention.person
+
+
+def due_at(person):
+    """The stored due moment; None when the person has none (no HealthDue row)."""
+    return HealthDue.objects.filter(person=person).values_list("due_at", flat=True).first()
 
 
 def open_flags(person=None):
@@ -123,7 +128,7 @@ def test_a_released_prisoners_flag_is_resolved():
     flag = StaleHealthFlag.objects.get(person=person)
     assert flag.resolution == "not_detained"
     assert flag.resolved_at == at(15, hours=1)
-    assert Person.objects.get(pk=person.pk).health_due_at is None
+    assert due_at(person) is None
 
 
 def test_a_new_observation_resolves_the_flag():
@@ -135,7 +140,7 @@ def test_a_new_observation_resolves_the_flag():
     flag = StaleHealthFlag.objects.get(person=person)
     assert flag.resolution == "observation"
     assert flag.resolved_by == observation
-    assert Person.objects.get(pk=person.pk).health_due_at == at(29)
+    assert due_at(person) == at(29)
 
 
 def test_an_observation_backdated_before_the_deadline_leaves_the_person_overdue():
@@ -151,13 +156,13 @@ def test_a_second_run_changes_nothing():
     people = [prisoner() for _ in range(3)]
     first = run_at(at(15))
     flags = list(StaleHealthFlag.objects.values())
-    dues = list(Person.objects.values_list("health_due_at", flat=True))
+    dues = list(HealthDue.objects.order_by("person").values_list("person", "due_at"))
     mail.outbox.clear()
 
     second = run_at(at(15, hours=0.25))
     assert (first.raised, second.raised, second.resolved, second.notified) == (3, 0, 0, 0)
     assert list(StaleHealthFlag.objects.values()) == flags
-    assert list(Person.objects.values_list("health_due_at", flat=True)) == dues
+    assert list(HealthDue.objects.order_by("person").values_list("person", "due_at")) == dues
     assert mail.outbox == []
     assert len(people) == open_flags().count()
 
@@ -165,19 +170,19 @@ def test_a_second_run_changes_nothing():
 def test_a_detention_with_a_partial_start_counts_from_its_earliest_day():
     person = prisoner(started_on="2025-06", observed_on=None)
     refresh_health_due(person_ids=[person.pk])
-    assert Person.objects.get(pk=person.pk).health_due_at == dt.datetime(2025, 6, 15, tzinfo=UTC)
+    assert due_at(person) == dt.datetime(2025, 6, 15, tzinfo=UTC)
 
 
 def test_a_detention_without_a_start_or_observation_counts_from_when_it_was_recorded():
     person = prisoner(started_on="", observed_on=None)
     refresh_health_due(person_ids=[person.pk])
-    assert Person.objects.get(pk=person.pk).health_due_at == START + dt.timedelta(days=14)
+    assert due_at(person) == START + dt.timedelta(days=14)
 
 
 def test_an_observation_from_before_the_current_detention_does_not_count():
     person = prisoner(started_on="2025-07-01", observed_on=dt.date(2024, 1, 1))
     refresh_health_due(person_ids=[person.pk])
-    assert Person.objects.get(pk=person.pk).health_due_at == at(14)
+    assert due_at(person) == at(14)
 
 
 def test_the_time_of_an_observation_counts_when_given():
@@ -185,14 +190,14 @@ def test_the_time_of_an_observation_counts_when_given():
     f.HealthObservationFactory(person=person, observed_on=OBSERVED, observed_time=dt.time(18))
     f.HealthObservationFactory(person=person, observed_on=OBSERVED)  # same day, no time
     refresh_health_due(person_ids=[person.pk])
-    assert Person.objects.get(pk=person.pk).health_due_at == at(14, hours=18)
+    assert due_at(person) == at(14, hours=18)
 
 
 def test_archived_observations_do_not_count():
     person = prisoner()
     f.HealthObservationFactory(person=person, observed_on=dt.date(2025, 7, 10), archived_at=START)
     refresh_health_due(person_ids=[person.pk])
-    assert Person.objects.get(pk=person.pk).health_due_at == at(14)
+    assert due_at(person) == at(14)
 
 
 def test_people_who_are_not_detained_have_no_due_moment():
@@ -204,7 +209,7 @@ def test_people_who_are_not_detained_have_no_due_moment():
     f.HealthObservationFactory(person=never)
     run_at(at(30))
     assert not open_flags().exists()
-    assert set(Person.objects.values_list("health_due_at", flat=True)) == {None}
+    assert not HealthDue.objects.exists()
 
 
 def test_refresh_health_due_recomputes_only_the_given_people_and_closes_their_flags():
@@ -214,7 +219,7 @@ def test_refresh_health_due_recomputes_only_the_given_people_and_closes_their_fl
         for someone in (person, other):
             f.HealthObservationFactory(person=someone, observed_on=dt.date(2025, 7, 16))
         refresh_health_due(person_ids=[person.pk])
-    assert Person.objects.get(pk=person.pk).health_due_at == at(29)
+    assert due_at(person) == at(29)
     assert not open_flags(person).exists()
     assert open_flags(other).exists()
 
@@ -224,7 +229,7 @@ def test_observation_dates_are_read_in_the_configured_time_zone(settings):
     settings.TIME_ZONE = "Asia/Almaty"  # UTC+5
     person = prisoner()
     refresh_health_due(person_ids=[person.pk])
-    assert Person.objects.get(pk=person.pk).health_due_at == at(14) - dt.timedelta(hours=5)
+    assert due_at(person) == at(14) - dt.timedelta(hours=5)
 
 
 def test_a_full_sweep_catches_writes_that_bypassed_the_services():
@@ -233,9 +238,9 @@ def test_a_full_sweep_catches_writes_that_bypassed_the_services():
     # Raw SQL leaves no trace in updated_at: only the daily full sweep sees it.
     HealthObservation.objects.filter(person=person).update(observed_on=dt.date(2025, 6, 1))
     run_at(at(1, hours=1))
-    assert Person.objects.get(pk=person.pk).health_due_at == at(14)
+    assert due_at(person) == at(14)
     run_at(at(2, hours=1))
-    assert Person.objects.get(pk=person.pk).health_due_at == dt.datetime(2025, 6, 15, tzinfo=UTC)
+    assert due_at(person) == dt.datetime(2025, 6, 15, tzinfo=UTC)
 
 
 def test_the_command_prints_what_it_raised_and_resolved(capsys):

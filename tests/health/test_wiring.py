@@ -9,8 +9,8 @@ from celery.schedules import crontab
 from django.db import OperationalError
 
 from cases import tasks
+from cases.models import HealthDue
 from casetracker.celery import app
-from people.models import Person
 from tests import factories as f
 
 
@@ -68,5 +68,5 @@ def test_saving_an_observation_in_the_admin_moves_the_due_moment(admin_client):
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
-    due = Person.objects.get(pk=detention.person.pk).health_due_at
+    due = HealthDue.objects.get(person=detention.person).due_at
     assert due == dt.datetime(2025, 7, 15, tzinfo=dt.UTC)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.health import refresh_health_due
-from cases.models import StaleHealthFlag
+from cases.models import HealthDue, StaleHealthFlag
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -66,11 +66,12 @@ def test_it_lists_detained_people_whose_health_update_is_overdue(client, monitor
     flagged = detained("Flagged Recent")
     observed(flagged, 1)
     free = f.PersonFactory(full_name="Not Detained")
-    # The services keep health_due_at current on every write; factories bypass them.
+    # The services keep the due moments current on every write; factories bypass them.
     refresh_health_due(person_ids=[p.pk for p in (stale, recent, striking, never, flagged, free)])
     # A flag the job raised and nobody has resolved yet shows whatever the due moment.
     StaleHealthFlag.objects.create(person=flagged, due_since=NOW, interval_days=14)
-    scheduled = detained("Due Later", health_due_at=NOW + dt.timedelta(days=3))
+    scheduled = detained("Due Later")
+    HealthDue.objects.create(person=scheduled, due_at=NOW + dt.timedelta(days=3))
     client.force_login(monitor)
 
     section = overdue_section(client.get(URL).content.decode())

@@ -4,10 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases.models import StaleHealthFlag
+from cases.health import refresh_health_due
+from cases.models import HealthDue, StaleHealthFlag
 from casetracker.records import Visibility
 from people.models import Membership, NameVariant, Person
-from people.services import MOVED_RELATIONS, merge_people
+from people.services import MOVED_RELATIONS, RECOMPUTED_RELATIONS, merge_people
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -123,4 +124,14 @@ def test_an_archived_person_cannot_be_merged(pair, editor):
 
 def test_every_relation_to_a_person_is_handled_by_the_merge():
     relations = {rel.get_accessor_name() for rel in Person._meta.related_objects}
-    assert relations - MOVED_RELATIONS == set()
+    assert relations - MOVED_RELATIONS - RECOMPUTED_RELATIONS == set()
+
+
+def test_the_due_moment_follows_the_detention_to_the_kept_person(editor):
+    keep = f.PersonFactory()
+    merge = f.DetentionFactory(started_on="2025-01-01").person
+    refresh_health_due(person_ids=[merge.pk])
+
+    merge_people(keep=keep, merge=merge, by=editor)
+
+    assert list(HealthDue.objects.values_list("person", flat=True)) == [keep.pk]
