@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from cases.health import refresh_health_due
 from tests import factories as f
 
 
@@ -15,6 +16,8 @@ def make_overdue(count: int) -> list[int]:
             f.HealthObservationFactory(person=detention.person, observed_on=dt.date(2025, 7, 1))
             f.CaseFactory(person=detention.person)
             ids.append(detention.person.pk)
+    # What the services do on every write (factories bypass them).
+    refresh_health_due(person_ids=ids)
     return ids
 
 

@@ -77,6 +77,7 @@ def app_env(**extra: str) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "false",
         "STATIC_MANIFEST": "false",
         "DEBUG": "false",
+        "PUBLIC_PAGE_CACHE_SECONDS": "300",  # the suite turns it off in-process (testenv)
     }
     for name in ("CACHE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
         env.pop(name, None)  # each test says which services the processes use
