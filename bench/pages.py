@@ -96,7 +96,7 @@ def measure(repeat: int) -> dict:
     import django
 
     django.setup()
-    from django.db import connection
+    from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
@@ -113,6 +113,9 @@ def measure(repeat: int) -> dict:
         if response.status_code != 200:
             results[label] = {"status": response.status_code}
             continue
+        # The request_started signal empties connection.queries_log, which would
+        # leave the context below nothing to slice: start from an empty log.
+        reset_queries()
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         samples = []
