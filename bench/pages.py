@@ -113,17 +113,18 @@ def measure(repeat: int) -> dict:
         if response.status_code != 200:
             results[label] = {"status": response.status_code}
             continue
-        # The request_started signal empties connection.queries_log, which would
-        # leave the context below nothing to slice: start from an empty log.
+        # The request_started signal empties connection.queries_log, and the context
+        # slices that live log: start from an empty log and count before the next request.
         reset_queries()
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
+        query_count = len(queries)
         samples = []
         for _ in range(repeat):
             start = time.perf_counter()
             client.get(url)
             samples.append(time.perf_counter() - start)
-        results[label] = {"median_ms": round(median_ms(samples), 1), "queries": len(queries)}
+        results[label] = {"median_ms": round(median_ms(samples), 1), "queries": query_count}
     return results
 
 
