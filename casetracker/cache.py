@@ -89,9 +89,15 @@ def _shows_publicly(instance) -> bool:
     return isinstance(instance, Record | Publication)
 
 
-def on_record_change(sender, instance=None, **kwargs) -> None:
-    if _shows_publicly(instance):
-        bump_public_version()
+def on_record_change(sender, instance=None, created=False, **kwargs) -> None:
+    if not _shows_publicly(instance):
+        return
+    # A new record that is not public cannot change a public page (monitors log
+    # internal visits and observations all day: they must not empty the cache).
+    # Any update may: the record may just have stopped being public.
+    if created and getattr(instance, "visibility", None) not in (None, "public"):
+        return
+    bump_public_version()
 
 
 def connect_signals() -> None:

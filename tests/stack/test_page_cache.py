@@ -127,3 +127,18 @@ def test_with_the_cache_server_down_pages_still_render(client, db, settings):
     case = f.CaseFactory(person__full_name="Served Without Cache")
     for url in ("/", "/cases/", "/stats/", case.get_absolute_url()):
         assert "Served Without Cache" in _get(client, url)[0] or url == "/stats/"
+
+
+def test_a_new_internal_record_leaves_the_cached_pages_alone_and_a_public_one_does_not(db):
+    case = f.CaseFactory()
+    version = cache_version()
+    f.HealthObservationFactory(person=case.person, visibility="internal")
+    assert cache_version() == version
+    f.HealthObservationFactory(person=case.person, visibility="public")
+    assert cache_version() != version
+
+
+def cache_version():
+    from casetracker.cache import public_version
+
+    return public_version()
