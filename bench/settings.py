@@ -6,3 +6,9 @@ ROOT_URLCONF = "bench.urls"
 ALLOWED_HOSTS = ["*"]
 DEBUG = False
 SECURE_SSL_REDIRECT = False
+
+# The benches talk plain HTTP on loopback: cookies must not require TLS, or the
+# load test's monitors could never keep a session (production keeps them Secure).
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SESSION_COOKIE_NAME = "sessionid"

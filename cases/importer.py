@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from casetracker.cache import bump_public_version
 from casetracker.partial_dates import PartialDate
 from casetracker.records import Visibility
 from people.models import Gender, Membership, NameVariant, Organization, Person
@@ -1093,6 +1094,8 @@ def import_cases(
         if any(r.outcome == Outcome.ERROR for r in report.rows) and valid_only:
             planner = _replan_without_errors(drafts, publish=publish, user=user)
         planner.apply(progress)
+        # Rows go in by raw INSERT (no save signals): invalidate the public page cache here.
+        bump_public_version()
         report.applied = True
     return report
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from casetracker.cache import bump_public_version
 from casetracker.records import Visibility
 from people.models import Membership, NameVariant, Organization, Person
 from people.names import normalize_name
@@ -350,6 +351,7 @@ def seed(
     from .health import refresh_health_due
 
     refresh_health_due(person_ids=[p.pk for p in persons])
+    bump_public_version()  # bulk inserts send no save signals
     return {
         "people": len(persons),
         "cases": len(cases),

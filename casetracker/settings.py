@@ -448,3 +448,12 @@ IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 *
 
 
 # --- Production stack -----------------------------------------------------
+# Public pages cache their content (never a CSRF token or anything per-user) for
+# at most this long, keyed by the public content version (casetracker/cache.py):
+# every write to a record bumps the version, so the timeout only bounds writes
+# that bypass the ORM (raw SQL). 0 turns the page cache off.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
+# A worker or beat started before Redis (or cut off by a Redis restart) keeps
+# retrying instead of exiting; the stale-health job catches up on its next run.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None

@@ -13,3 +13,6 @@ os.environ.setdefault("DJANGO_READ_DOT_ENV", "0")  # tests never read a develope
 # Staff MFA enrolment is enforced in production; the general suite signs staff in
 # with force_login and no authenticator. tests/security turns it on where it tests it.
 os.environ.setdefault("MFA_REQUIRED_FOR_STAFF", "false")
+# Each test sees its own data: the public page cache (casetracker/cache.py) is
+# off, except in tests/stack/test_page_cache.py, which turns it on and clears it.
+os.environ.setdefault("PUBLIC_PAGE_CACHE_SECONDS", "0")

@@ -148,6 +148,13 @@ class Case(Record):
             models.Index(
                 fields=["editorial_state", "visibility", "archived_at"], name="case_public_idx"
             ),
+            # /cases/ default order, `ORDER BY arrest_date DESC, id LIMIT 25`: read in index
+            # order instead of sorting every public case (also the person page's case list).
+            models.Index(fields=["-arrest_date", "id"], name="case_arrest_order_idx"),
+            # /cases/?country=KZ, and the country facet / stats `GROUP BY country`.
+            models.Index(fields=["country"], name="case_country_idx"),
+            # /cases/?status=convicted, and the status facet / stats `GROUP BY status`.
+            models.Index(fields=["status"], name="case_status_idx"),
         ]
 
     def __str__(self) -> str:

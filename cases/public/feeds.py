@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import Case, Event, HealthObservation, HungerStrike, PrisonVisit
+from casetracker.cache import cached
 
 from .pages import display_date
 
@@ -199,6 +201,21 @@ class UpdatesFeed(Feed):
     subtitle = gettext_lazy(
         "New cases, status changes, events, health updates, prison visits and hunger strikes."
     )
+
+    def __call__(self, request, *args, **kwargs):
+        # A feed holds nothing per user and no CSRF token: the whole document is
+        # cached (casetracker/cache.py), per absolute URL since its links are absolute.
+        def build():
+            response = super(UpdatesFeed, self).__call__(request, *args, **kwargs)
+            return response.content, response["Content-Type"], response.get("Last-Modified")
+
+        content, content_type, modified = cached(
+            "feed", build, vary=[request.build_absolute_uri(request.path)]
+        )
+        response = HttpResponse(content, content_type=content_type)
+        if modified:
+            response["Last-Modified"] = modified
+        return response
 
     def link(self):
         return reverse("public:case_list")

@@ -2,6 +2,11 @@
 
 Case pages are built by pages.case_page_context (shared with the editors'
 preview); counts come from stats.py; rows of lists and exports from listing.py.
+
+Page bodies are cached by public content version (casetracker/cache.py): a
+view renders its body template (public/includes/*_body.html, nothing per user,
+no CSRF token) inside `cached(...)` and places it in the page, whose header
+and language switcher are rendered for each request.
 """
 
 from __future__ import annotations
@@ -11,11 +16,13 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from cases.filters import CaseFilter
 from cases.models import Case, HungerStrike
+from casetracker.cache import cached
 from people.models import Membership, NameVariant, Organization, OrganizationStatus, Person
 
 from . import exports
@@ -55,18 +62,22 @@ def _ongoing_strikes():
     return strikes
 
 
+def _body(request, template: str, context: dict) -> str:
+    return render_to_string(f"public/includes/{template}", context, request=request)
+
+
 @require_safe
 def home(request):
-    recent = with_row_data(Case.objects.public()).order_by("-updated_at", "-pk")[:8]
-    return render(
-        request,
-        "public/home.html",
-        {
+    def build():
+        recent = with_row_data(Case.objects.public()).order_by("-updated_at", "-pk")[:8]
+        context = {
             "recent_cases": recent,
             "ongoing_strikes": _ongoing_strikes(),
             "case_count": Case.objects.public().count(),
-        },
-    )
+        }
+        return _body(request, "home_body.html", context)
+
+    return render(request, "public/home.html", {"body": cached("home", build)})
 
 
 def _without(params, name: str) -> dict:
@@ -88,9 +99,22 @@ def _facets(params) -> dict:
     return facets
 
 
+def _list_params(params) -> list[tuple[str, str]]:
+    """The query parameters /cases/ reads, normalised: the cache varies on these
+    only, so unknown or reordered parameters share one entry."""
+    names = {*CaseFilter.base_filters, "sort", "page"}
+    return sorted((k, v) for k in params if k in names for v in params.getlist(k))
+
+
 @require_safe
 def case_list(request):
-    params = request.GET
+    body = cached(
+        "cases", lambda: _case_list_body(request, request.GET), vary=_list_params(request.GET)
+    )
+    return render(request, "public/case_list.html", {"body": body})
+
+
+def _case_list_body(request, params) -> str:
     filterset = CaseFilter(params, queryset=Case.objects.public())
     valid = filterset.is_valid()
     # An invalid filter shows its error and no results: ignoring it would list wrong cases.
@@ -98,9 +122,9 @@ def case_list(request):
     sort = sort_key(params.get("sort"))
     paginator = Paginator(with_row_data(sort_cases(cases, sort)), settings.PUBLIC_CASES_PER_PAGE)
     page = paginator.get_page(params.get("page"))
-    return render(
+    return _body(
         request,
-        "public/case_list.html",
+        "case_list_body.html",
         {
             "filterset": filterset,
             "form": filterset.form,
@@ -118,12 +142,27 @@ def case_list(request):
 @require_safe
 def case_detail(request, slug):
     case = get_object_or_404(Case.objects.public().select_related("person"), slug=slug)
-    return render(request, "public/case_detail.html", case_page_context(case))
+
+    def build():
+        context = case_page_context(case)
+        return {
+            "body": _body(request, "case_body.html", context),
+            "cite_url": context["cite_url"],
+            "json_ld": context["json_ld"],
+        }
+
+    page = cached("case", build, vary=[case.pk])
+    return render(request, "public/case_detail.html", {"case": case, "person": case.person, **page})
 
 
 @require_safe
 def person_detail(request, slug):
     person = get_object_or_404(Person.objects.public(), slug=slug)
+    body = cached("person", lambda: _person_body(request, person), vary=[person.pk])
+    return render(request, "public/person_detail.html", {"person": person, "body": body})
+
+
+def _person_body(request, person) -> str:
     cases = with_row_data(Case.objects.public().filter(person=person)).order_by(
         "-arrest_date", "pk"
     )
@@ -133,9 +172,9 @@ def person_detail(request, slug):
         .select_related("organization")
         .order_by("organization__name")
     )
-    return render(
+    return _body(
         request,
-        "public/person_detail.html",
+        "person_body.html",
         {
             "person": person,
             "variants": NameVariant.objects.public().filter(person=person).order_by("name"),
@@ -189,6 +228,11 @@ def _with_bars(rows):
 
 @require_safe
 def stats(request):
+    body = cached("stats", lambda: _stats_body(request))
+    return render(request, "public/stats.html", {"body": body})
+
+
+def _stats_body(request) -> str:
     cases = Case.objects.public()
     sections = [
         ("article", counts.by_article(cases)),
@@ -198,9 +242,9 @@ def stats(request):
         ("year", counts.by_year(cases)),
         ("sentence", counts.sentence_bands(cases)),
     ]
-    return render(
+    return _body(
         request,
-        "public/stats.html",
+        "stats_body.html",
         {
             "sections": [(key, _with_bars(rows)) for key, rows in sections],
             "case_count": cases.count(),

@@ -1,0 +1,111 @@
+"""The public page cache: what public pages show, cached in Redis by content version.
+
+Public views cache the rendered body of a page (never the whole response: the
+header holds the language switcher's CSRF token, and nothing per user is ever
+inside a cached part) under a key made of
+
+- the *public content version*: a random token replaced whenever public content
+  may have changed (any save or delete of a record, a change to a record's
+  sources, an import, a synthetic seed). Replacing it orphans every cached
+  part at once; orphans expire. A random token rather than a counter, so a
+  cache that outlives a database (a restore, a test run) never serves a part
+  built from other data under a reused number;
+- the active language, today's date (day counts such as "hunger strike: day
+  12" roll over at midnight) and what the view says the page varies on (the
+  slug, the recognised query parameters).
+
+Nothing here may take the site down: when the cache is unreachable (django-redis
+IGNORE_EXCEPTIONS) the version reads as None and pages are built uncached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone, translation
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "public:version"
+T = TypeVar("T")
+
+
+def public_version() -> str | None:
+    """The current version token; None when the cache cannot be reached."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def _replace_version() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def bump_public_version() -> None:
+    """Invalidate every cached public part, now and again when the transaction commits.
+
+    Now: this process's next request must not see the old content. At commit: a
+    request in another process may have cached the *old* content between the first
+    bump and the commit (it could not see the uncommitted write yet).
+    """
+    _replace_version()
+    transaction.on_commit(_replace_version)
+
+
+def cached(name: str, build: Callable[[], T], vary: Iterable[Any] = ()) -> T:
+    """build(), cached under the public content version (see the module docstring).
+
+    `vary` must hold everything besides the version, language and date that the
+    built value depends on: the caller's slug or normalised query parameters.
+    """
+    timeout = settings.PUBLIC_PAGE_CACHE_SECONDS
+    version = public_version() if timeout > 0 else None
+    if version is None:
+        return build()
+    parts = [version, translation.get_language(), timezone.localdate().isoformat(), *vary]
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    key = f"public:{name}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout)
+    return value
+
+
+def _shows_publicly(instance) -> bool:
+    from cases.models import Publication
+    from casetracker.records import Record
+
+    # Publications carry the correction notes shown on case pages.
+    return isinstance(instance, Record | Publication)
+
+
+def on_record_change(sender, instance=None, created=False, **kwargs) -> None:
+    if not _shows_publicly(instance):
+        return
+    # A new record that is not public cannot change a public page (monitors log
+    # internal visits and observations all day: they must not empty the cache).
+    # Any update may: the record may just have stopped being public.
+    if created and getattr(instance, "visibility", None) not in (None, "public"):
+        return
+    bump_public_version()
+
+
+def connect_signals() -> None:
+    """Every save or delete of a record (or publication), and every change to a
+    record's m2m links (sources cited), may change what the public sees. Writes
+    that bypass the ORM call bump_public_version() themselves (imports, seeds)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    post_save.connect(on_record_change, dispatch_uid="public-cache-save")
+    post_delete.connect(on_record_change, dispatch_uid="public-cache-delete")
+    m2m_changed.connect(on_record_change, dispatch_uid="public-cache-m2m")
