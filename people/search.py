@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from .names import normalize_name
 
@@ -34,22 +34,28 @@ def skeleton(name: str) -> str:
 
 
 def search_people(people: QuerySet, query: str) -> QuerySet:
+    """`people` narrowed to those matching `query` (see the module docstring).
+
+    The matches are uncorrelated subqueries (`pk IN (...)`), each answered once
+    from the trigram GIN index, not a correlated EXISTS evaluated per person:
+    at 100,000 people that is the difference between milliseconds and seconds.
+    The outer `people` queryset decides who may be found at all (e.g. public());
+    variants only need to be publishable themselves.
+    """
     from .models import NameVariant
 
     q = normalize_name(query)
     if not q:
         return people
-    variants = NameVariant.objects.public().filter(person=OuterRef("pk"))
-    matches = Q(name_normalized__contains=q) | Q(
-        Exists(variants.filter(name_normalized__contains=q))
-    )
+    name_match = Q(name_normalized__contains=q)
     if connection.vendor == "postgresql":
         # `name_normalized %> q`: word_similarity(q, name) above the connection's
-        # pg_trgm.word_similarity_threshold (set in settings), answered by the GIN index.
-        matches |= Q(name_normalized__trigram_word_similar=q) | Q(
-            Exists(variants.filter(name_normalized__trigram_word_similar=q))
-        )
-    else:
+        # pg_trgm.word_similarity_threshold (set in settings); GIN-indexed, as is LIKE.
+        name_match |= Q(name_normalized__trigram_word_similar=q)
+    by_name = people.model.objects.filter(name_match).values("pk")
+    by_variant = NameVariant.objects.publishable().filter(name_match).values("person_id")
+    matches = Q(pk__in=by_name) | Q(pk__in=by_variant)
+    if connection.vendor != "postgresql":
         key = skeleton(query)
         if len(key.replace(" ", "")) >= 3:
             matches |= Q(pk__in=_skeleton_matches(people, key))
