@@ -47,14 +47,21 @@ class Loader:
         self.created = 0
         self.updated = 0
 
+    def create(self, model, values: dict, sources=()):
+        """For records without a natural key; the caller decides whether one is missing."""
+        obj = model(**values)
+        obj.full_clean()
+        obj.save()
+        self.created += 1
+        if sources:
+            obj.sources.add(*sources)
+        return obj
+
     def upsert(self, model, lookup: dict, values: dict, sources=()):
-        obj = model.objects.filter(**lookup).first() if lookup.get("pk", 0) is not None else None
+        obj = model.objects.filter(**lookup).first()
         created = obj is None
         if created:
-            obj = model(**{k: v for k, v in lookup.items() if k != "pk"}, **values)
-            obj.full_clean()
-            obj.save()
-            self.created += 1
+            obj = self.create(model, {**lookup, **values})
         else:
             changed = [k for k, v in values.items() if getattr(obj, k) != _normal(obj, k, v)]
             if changed:
@@ -432,10 +439,11 @@ def load_reference_case() -> Loader:
     # so "the two strikes" are the two undated ones of this case.
     undated = HungerStrike.objects.filter(person=zhylanbayev, case=criminal_case, started_on=None)
     for _ in range(2 - undated.count()):
-        up(
+        L.create(
             HungerStrike,
-            {"person": zhylanbayev, "case": criminal_case, "pk": None},
             {
+                "person": zhylanbayev,
+                "case": criminal_case,
                 "kind": HungerStrike.Kind.UNKNOWN,
                 "outcome": HungerStrike.Outcome.UNKNOWN,
                 "visibility": PUBLIC,

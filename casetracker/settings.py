@@ -155,12 +155,13 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = DEBUG or not env.bool("STATIC_MANIFEST", default=not DEBUG)
+EVIDENCE_ROOT = env.path("EVIDENCE_ROOT", default=BASE_DIR / "var" / "evidence")
 STORAGES = {
     # Evidence and photos live outside the web root and are only ever served
     # through permission-checked views; there is deliberately no MEDIA_URL route.
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env.path("EVIDENCE_ROOT", default=BASE_DIR / "var" / "evidence")},
+        "OPTIONS": {"location": EVIDENCE_ROOT},
     },
     "staticfiles": {
         # Hashed, compressed files in production (needs `collectstatic`); plain in dev and tests.
@@ -169,7 +170,7 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
-MEDIA_ROOT = env.path("EVIDENCE_ROOT", default=BASE_DIR / "var" / "evidence")
+MEDIA_ROOT = EVIDENCE_ROOT  # the same place: nothing is served from it directly
 
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -65,11 +65,6 @@ class LegalArticle(Record):
         self.country = (self.country or "").upper()
 
 
-class CaseQuerySet(RecordQuerySet):
-    def published(self):
-        return self.public()
-
-
 class Case(Record):
     class Type(models.TextChoices):
         CRIMINAL = "criminal", _("Criminal")
@@ -136,7 +131,7 @@ class Case(Record):
     )
     is_synthetic = models.BooleanField(_("synthetic"), default=False, editable=False)
 
-    objects = CaseQuerySet.as_manager()
+    objects = RecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("case")

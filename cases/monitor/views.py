@@ -97,6 +97,19 @@ def _form_page(request, form, *, title, back, submit=None, multipart=False, intr
     )
 
 
+def _form_view(request, form, *, save, saved, back, title, intro=""):
+    """The shape of every simple workspace form: on a valid POST, run the service
+    with the form's listed fields and go back with a message; otherwise (GET, or a
+    field-level error from the form or the service) show the form again with
+    everything that was typed."""
+    if request.method == "POST" and form.is_valid():
+        data = _fields(form, type(form).Meta.fields)
+        if _save_or_error(form, lambda: save(data)):
+            messages.success(request, saved)
+            return redirect(back)
+    return _form_page(request, form, title=title, back=back, intro=intro)
+
+
 def _save_or_error(form, action, formsets=None):
     """Run a service; on a ValidationError, put it on the form and return None."""
     try:
@@ -205,24 +218,17 @@ def case_detail(request, pk):
 def case_edit(request, pk):
     user = request.user
     case = access.access_case(user, pk, edit=True)
-    form_class = (
-        forms.CaseInternalForm
-        if case.is_published and not access.can_publish(user)
-        else forms.CaseForm
-    )
-    form = form_class(_posted(request), instance=case)
-    if request.method == "POST" and form.is_valid():
-        data = _fields(form, form_class.Meta.fields)
-        if _save_or_error(form, lambda: services.update_case(by=user, case=case, data=data)):
-            messages.success(request, _("Case saved."))
-            return redirect("monitor:case_detail", pk=case.pk)
-    return _form_page(
+    internal_only = case.is_published and not access.can_publish(user)
+    form_class = forms.CaseInternalForm if internal_only else forms.CaseForm
+    return _form_view(
         request,
-        form,
-        title=_("Edit case: %(case)s") % {"case": case},
+        form_class(_posted(request), instance=case),
+        save=lambda data: services.update_case(by=user, case=case, data=data),
+        saved=_("Case saved."),
         back=reverse("monitor:case_detail", args=[case.pk]),
+        title=_("Edit case: %(case)s") % {"case": case},
         intro=_("This case is published: only its internal fields can be changed here.")
-        if form_class is forms.CaseInternalForm
+        if internal_only
         else "",
     )
 
@@ -432,17 +438,13 @@ def visit_detail(request, pk):
 def visit_edit(request, pk):
     user = request.user
     visit = access.access_visit(user, pk, edit=True)
-    form = forms.VisitEditForm(_posted(request), instance=visit)
-    if request.method == "POST" and form.is_valid():
-        data = _fields(form, forms.VisitEditForm.Meta.fields)
-        if _save_or_error(form, lambda: services.update_visit(by=user, visit=visit, data=data)):
-            messages.success(request, _("Visit saved."))
-            return redirect("monitor:visit_detail", pk=visit.pk)
-    return _form_page(
+    return _form_view(
         request,
-        form,
-        title=_("Edit visit"),
+        forms.VisitEditForm(_posted(request), instance=visit),
+        save=lambda data: services.update_visit(by=user, visit=visit, data=data),
+        saved=_("Visit saved."),
         back=reverse("monitor:visit_detail", args=[visit.pk]),
+        title=_("Edit visit"),
     )
 
 
@@ -454,19 +456,13 @@ def observation_new(request, pk):
     user = request.user
     access.require_perm(user, "cases.add_healthobservation")
     person = access.access_person(user, pk)
-    form = forms.ObservationForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = _fields(form, forms.ObservationForm.Meta.fields)
-        if _save_or_error(
-            form, lambda: services.record_observation(by=user, person=person, data=data)
-        ):
-            messages.success(request, _("Observation saved."))
-            return redirect("monitor:person_detail", pk=person.pk)
-    return _form_page(
+    return _form_view(
         request,
-        form,
-        title=_("Health observation: %(person)s") % {"person": person},
+        forms.ObservationForm(_posted(request)),
+        save=lambda data: services.record_observation(by=user, person=person, data=data),
+        saved=_("Observation saved."),
         back=reverse("monitor:person_detail", args=[person.pk]),
+        title=_("Health observation: %(person)s") % {"person": person},
     )
 
 
@@ -474,19 +470,13 @@ def observation_new(request, pk):
 def observation_edit(request, pk):
     user = request.user
     obs = access.access_observation(user, pk, edit=True)
-    form = forms.ObservationForm(_posted(request), instance=obs)
-    if request.method == "POST" and form.is_valid():
-        data = _fields(form, forms.ObservationForm.Meta.fields)
-        if _save_or_error(
-            form, lambda: services.update_observation(by=user, observation=obs, data=data)
-        ):
-            messages.success(request, _("Observation saved."))
-            return redirect("monitor:person_detail", pk=obs.person_id)
-    return _form_page(
+    return _form_view(
         request,
-        form,
-        title=_("Edit health observation"),
+        forms.ObservationForm(_posted(request), instance=obs),
+        save=lambda data: services.update_observation(by=user, observation=obs, data=data),
+        saved=_("Observation saved."),
         back=reverse("monitor:person_detail", args=[obs.person_id]),
+        title=_("Edit health observation"),
     )
 
 
@@ -495,19 +485,13 @@ def strike_start(request, pk):
     user = request.user
     access.require_perm(user, "cases.add_hungerstrike")
     person = access.access_person(user, pk)
-    form = forms.HungerStrikeStartForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = _fields(form, forms.HungerStrikeStartForm.Meta.fields)
-        if _save_or_error(
-            form, lambda: services.start_hunger_strike(by=user, person=person, data=data)
-        ):
-            messages.success(request, _("Hunger strike recorded."))
-            return redirect("monitor:person_detail", pk=person.pk)
-    return _form_page(
+    return _form_view(
         request,
-        form,
-        title=_("Hunger strike started: %(person)s") % {"person": person},
+        forms.HungerStrikeStartForm(_posted(request)),
+        save=lambda data: services.start_hunger_strike(by=user, person=person, data=data),
+        saved=_("Hunger strike recorded."),
         back=reverse("monitor:person_detail", args=[person.pk]),
+        title=_("Hunger strike started: %(person)s") % {"person": person},
     )
 
 
@@ -515,19 +499,13 @@ def strike_start(request, pk):
 def strike_edit(request, pk):
     user = request.user
     strike = access.access_hunger_strike(user, pk, edit=True)
-    form = forms.HungerStrikeStartForm(_posted(request), instance=strike)
-    if request.method == "POST" and form.is_valid():
-        data = _fields(form, forms.HungerStrikeStartForm.Meta.fields)
-        if _save_or_error(
-            form, lambda: services.update_hunger_strike(by=user, strike=strike, data=data)
-        ):
-            messages.success(request, _("Hunger strike saved."))
-            return redirect("monitor:person_detail", pk=strike.person_id)
-    return _form_page(
+    return _form_view(
         request,
-        form,
-        title=_("Hunger strike: demands and details"),
+        forms.HungerStrikeStartForm(_posted(request), instance=strike),
+        save=lambda data: services.update_hunger_strike(by=user, strike=strike, data=data),
+        saved=_("Hunger strike saved."),
         back=reverse("monitor:person_detail", args=[strike.person_id]),
+        title=_("Hunger strike: demands and details"),
     )
 
 
@@ -564,17 +542,13 @@ def event_new(request, pk):
     user = request.user
     access.require_perm(user, "cases.add_event")
     case = access.access_case(user, pk)
-    form = forms.EventForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = _fields(form, forms.EventForm.Meta.fields)
-        if _save_or_error(form, lambda: services.record_event(by=user, case=case, data=data)):
-            messages.success(request, _("Event saved."))
-            return redirect("monitor:case_detail", pk=case.pk)
-    return _form_page(
+    return _form_view(
         request,
-        form,
-        title=_("Timeline event: %(case)s") % {"case": case},
+        forms.EventForm(_posted(request)),
+        save=lambda data: services.record_event(by=user, case=case, data=data),
+        saved=_("Event saved."),
         back=reverse("monitor:case_detail", args=[case.pk]),
+        title=_("Timeline event: %(case)s") % {"case": case},
     )
 
 
@@ -582,17 +556,13 @@ def event_new(request, pk):
 def event_edit(request, pk):
     user = request.user
     event = access.access_event(user, pk, edit=True)
-    form = forms.EventForm(_posted(request), instance=event)
-    if request.method == "POST" and form.is_valid():
-        data = _fields(form, forms.EventForm.Meta.fields)
-        if _save_or_error(form, lambda: services.update_event(by=user, event=event, data=data)):
-            messages.success(request, _("Event saved."))
-            return redirect("monitor:case_detail", pk=event.case_id)
-    return _form_page(
+    return _form_view(
         request,
-        form,
-        title=_("Edit timeline event"),
+        forms.EventForm(_posted(request), instance=event),
+        save=lambda data: services.update_event(by=user, event=event, data=data),
+        saved=_("Event saved."),
         back=reverse("monitor:case_detail", args=[event.case_id]),
+        title=_("Edit timeline event"),
     )
 
 
@@ -600,26 +570,28 @@ def event_edit(request, pk):
 def source_new(request):
     user = request.user
     access.require_perm(user, "cases.add_source")
-    form = forms.SourceForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = _fields(form, forms.SourceForm.Meta.fields)
-        if _save_or_error(form, lambda: services.create_source(by=user, data=data)):
-            messages.success(request, _("Source saved."))
-            return redirect("monitor:workspace")
-    return _form_page(request, form, title=_("New source"), back=reverse("monitor:workspace"))
+    return _form_view(
+        request,
+        forms.SourceForm(_posted(request)),
+        save=lambda data: services.create_source(by=user, data=data),
+        saved=_("Source saved."),
+        back=reverse("monitor:workspace"),
+        title=_("New source"),
+    )
 
 
 @staff_view
 def source_edit(request, pk):
     user = request.user
     source = access.access_source(user, pk, edit=True)
-    form = forms.SourceForm(_posted(request), instance=source)
-    if request.method == "POST" and form.is_valid():
-        data = _fields(form, forms.SourceForm.Meta.fields)
-        if _save_or_error(form, lambda: services.update_source(by=user, source=source, data=data)):
-            messages.success(request, _("Source saved."))
-            return redirect("monitor:workspace")
-    return _form_page(request, form, title=_("Edit source"), back=reverse("monitor:workspace"))
+    return _form_view(
+        request,
+        forms.SourceForm(_posted(request), instance=source),
+        save=lambda data: services.update_source(by=user, source=source, data=data),
+        saved=_("Source saved."),
+        back=reverse("monitor:workspace"),
+        title=_("Edit source"),
+    )
 
 
 # --- evidence --------------------------------------------------------------------------
