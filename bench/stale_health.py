@@ -6,6 +6,9 @@ the job's first run and an idempotent rerun beside one hand-written set-based
 query answering the same question ("which detained people are overdue?").
 
 Targets (issue 5): first run <= 2x the raw query plus the flag inserts; rerun <= 0.5 s.
+"The job" is the periodic flag task (sweep, resolve, raise); the emails go out in
+a task of their own queued after it (cases.tasks), timed and printed separately.
+A rerun is timed as both tasks together.
 
     psql -h 127.0.0.1 -U postgres -c 'CREATE DATABASE ct_bench_health'
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ct_bench_health \\
@@ -36,6 +39,7 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from cases.health import run_stale_health_job  # noqa: E402
+from cases.health_alerts import notify_new_flags  # noqa: E402
 
 PEOPLE = 100_000
 DETAINED = 80_000
@@ -193,18 +197,34 @@ def time_raw_query(repeat: int = 5) -> tuple[float, int]:
 
 
 def time_job(label: str, *, full: bool = False):
+    """The flag task's work (cases.tasks.flag_stale_health): sweep, resolve, raise."""
     with CaptureQueriesContext(connection) as queries:
         start = time.perf_counter()
-        run = run_stale_health_job(full=full)
+        run = run_stale_health_job(full=full, notify=False)
         elapsed = time.perf_counter() - start
     print(
         f"{label}: {elapsed:.3f} s, {len(queries)} queries — raised {run.raised}, "
-        f"resolved {run.resolved}, notified {run.notified}"
+        f"resolved {run.resolved}"
     )
+    _print_queries(queries)
+    return elapsed, run, queries
+
+
+def time_notification(label: str):
+    """The notification task's work (cases.tasks.notify_stale_health)."""
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        notified = notify_new_flags()
+        elapsed = time.perf_counter() - start
+    print(f"{label}: {elapsed:.3f} s, {len(queries)} queries — {notified} flags notified")
+    _print_queries(queries)
+    return elapsed, notified
+
+
+def _print_queries(queries) -> None:
     for query in queries.captured_queries:
         sql = " ".join(query["sql"].split())
         print(f"    {float(query['time']):7.3f} s  {sql[:90]}")
-    return elapsed, run, queries
 
 
 def main() -> None:
@@ -229,6 +249,8 @@ def main() -> None:
         if q["sql"].startswith('INSERT INTO "cases_stalehealthflag"')
     )
     assert run.raised == overdue, (run.raised, overdue)
+    notify_first, first_notified = time_notification("\nNotification task, first run")
+    assert first_notified == overdue, (first_notified, overdue)
 
     # Production's autovacuum analyses a table once a tenth of it changed; the
     # first run just filled cases_healthdue, so do what it would do within a minute.
@@ -239,16 +261,22 @@ def main() -> None:
     for n in range(3):
         elapsed, rerun, _ = time_job(f"\nJob, idempotent rerun #{n + 1}")
         assert rerun.raised == rerun.resolved == 0, rerun
-        reruns.append(elapsed)
+        notify_elapsed, notified = time_notification(f"Notification task, rerun #{n + 1}")
+        assert notified == 0
+        reruns.append(elapsed + notify_elapsed)
     rerun_time = statistics.median(reruns)
     full_rerun, _, _ = time_job("\nJob, idempotent rerun with a full sweep (daily)", full=True)
 
     print("\nSummary")
     print(f"  raw query            {raw:7.3f} s")
     print(f"  flag inserts         {inserts:7.3f} s  ({run.raised:,} flags)")
-    print(f"  first run            {first:7.3f} s  target <= {2 * raw + inserts:.3f} s", end="")
+    print(f"  first run (flag task) {first:6.3f} s  target <= {2 * raw + inserts:.3f} s", end="")
     print("  OK" if first <= 2 * raw + inserts else "  MISSED")
-    print(f"  rerun (median of 3)  {rerun_time:7.3f} s  target <= 0.500 s", end="")
+    print(
+        f"  notification task    {notify_first:7.3f} s  (first run: {first_notified:,} flags "
+        "claimed and their monitors emailed; a task of its own, queued after the flag task)"
+    )
+    print(f"  rerun, both tasks (median of 3) {rerun_time:7.3f} s  target <= 0.500 s", end="")
     print("  OK" if rerun_time <= 0.5 else "  MISSED")
     print(f"  rerun, full sweep    {full_rerun:7.3f} s  (once a day, and when settings change)")
 

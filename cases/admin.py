@@ -304,10 +304,10 @@ class HealthAlertPreferenceAdmin(admin.ModelAdmin):
 class HealthDueAdmin(admin.ModelAdmin):
     """Read-only: kept by cases.health; an edit here would be overwritten by the next sweep."""
 
-    list_display = ("person", "due_at")
+    list_display = ("person", "due_at", "counted_from", "interval_days")
     search_fields = ("person__full_name",)
     list_select_related = ("person",)
-    readonly_fields = ("person", "due_at")
+    readonly_fields = ("person", "due_at", "counted_from", "interval_days")
     ordering = ("due_at",)
 
     def has_add_permission(self, request):

@@ -213,7 +213,10 @@ def _due_rows(person_ids: list[int] | QuerySet | None = None) -> QuerySet:
         ),
         default=Value(32767),
     )
-    interval = Least(override, strike_cap, output_field=IntegerField())
+    # Min() over the person's open detentions of a per-person value: an aggregate,
+    # so the statement groups by person_id alone (a plain expression would join the
+    # GROUP BY, evaluated a second time and sorted on).
+    interval = Min(Least(override, strike_cap, output_field=IntegerField()))
     started = Min(Coalesce(_PartialDateStart("started_on"), F("created_at")))
     base = _GreatestNotNull(latest_observation_at, started)
     return (
@@ -240,16 +243,21 @@ def _recompute(person_ids: list[int] | QuerySet | None) -> int:
     PostgreSQL and SQLite (3.24+) run the upsert.
     """
     _no_jit()
-    stale = HealthDue.objects.filter(
-        Q(person__archived_at__isnull=False)
-        | ~Exists(_open_detentions().filter(person=OuterRef("person_id")))
-    )
+    # Everybody without a due moment now: released, archived, or gone altogether
+    # (HealthDue has no database foreign key).
+    monitored = _open_detentions().filter(person__archived_at__isnull=True).values("person_id")
+    stale = HealthDue.objects.exclude(person_id__in=monitored)
     if person_ids is not None:
         stale = stale.filter(person_id__in=person_ids)
     stale_sql, stale_params = stale.values("person_id").query.sql_with_params()
-    select_sql, params = _due_rows(person_ids).values("person_id", "due_at").query.sql_with_params()
+    columns = ("person_id", "due_at", "due_base", "due_interval")
+    select_sql, params = _due_rows(person_ids).values(*columns).query.sql_with_params()
     table = connection.ops.quote_name(HealthDue._meta.db_table)
     differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    changed_when = " OR ".join(
+        f"{table}.{column} {differs} excluded.{column}"
+        for column in ("due_at", "counted_from", "interval_days")
+    )
     with connection.cursor() as cursor:
         # Raw DELETE: QuerySet.delete() may first SELECT the rows (signals, cascades),
         # in batches whose number grows with the data.
@@ -260,10 +268,12 @@ def _recompute(person_ids: list[int] | QuerySet | None) -> int:
         changed = cursor.rowcount
         # WHERE true: SQLite needs it to parse ON CONFLICT after INSERT ... SELECT.
         cursor.execute(
-            f"INSERT INTO {table} (person_id, due_at) "  # noqa: S608 (names, not input)
-            f"SELECT due.person_id, due.due_at FROM ({select_sql}) AS due WHERE true "
-            "ON CONFLICT (person_id) DO UPDATE SET due_at = excluded.due_at "
-            f"WHERE {table}.due_at {differs} excluded.due_at",
+            f"INSERT INTO {table} (person_id, due_at, counted_from, interval_days) "  # noqa: S608
+            "SELECT due.person_id, due.due_at, due.due_base, due.due_interval "
+            f"FROM ({select_sql}) AS due WHERE true "
+            "ON CONFLICT (person_id) DO UPDATE SET due_at = excluded.due_at, "
+            "counted_from = excluded.counted_from, interval_days = excluded.interval_days "
+            f"WHERE {changed_when}",
             params,
         )
         changed += cursor.rowcount
@@ -309,27 +319,28 @@ def _resolve_flags(*, now: dt.datetime, person_ids: list[int] | QuerySet | None 
 
 
 def _raise_flags(*, now: dt.datetime) -> int:
-    """One INSERT ... SELECT for every overdue person without an open flag.
+    """One INSERT ... SELECT for every overdue person without an open flag, from the
+    stored due moments alone (the sweep just brought them up to date).
 
     The partial unique constraint `one_open_stale_flag_per_person` arbitrates
     between concurrent runs: the loser's row hits ON CONFLICT DO NOTHING.
     """
-    _no_jit()
     has_open_flag = StaleHealthFlag.objects.open().filter(person=OuterRef("person_id"))
     # A stored due moment implies a monitored person (the sweep keeps it so).
-    overdue = HealthDue.objects.filter(due_at__lte=now).exclude(Exists(has_open_flag))
-    rows = _due_rows(overdue.values("person_id")).values("person_id", "due_interval", "due_base")
-    select_sql, params = rows.query.sql_with_params()
+    overdue = (
+        HealthDue.objects.filter(due_at__lte=now)
+        .exclude(Exists(has_open_flag))
+        .values("person_id", "due_at", "interval_days", "counted_from")
+    )
+    select_sql, params = overdue.query.sql_with_params()
     table = connection.ops.quote_name(StaleHealthFlag._meta.db_table)
-    dues = connection.ops.quote_name(HealthDue._meta.db_table)
     with connection.cursor() as cursor:
         # WHERE true: SQLite needs it to parse ON CONFLICT after INSERT ... SELECT.
         cursor.execute(
             f"INSERT INTO {table} "  # noqa: S608 (names, not input)
             "(person_id, raised_at, due_since, interval_days, counted_from, resolution) "
-            "SELECT o.person_id, %s, d.due_at, o.due_interval, o.due_base, '' "
-            f"FROM ({select_sql}) AS o JOIN {dues} d ON d.person_id = o.person_id "
-            "WHERE true ON CONFLICT DO NOTHING",
+            "SELECT o.person_id, %s, o.due_at, o.interval_days, o.counted_from, '' "
+            f"FROM ({select_sql}) AS o WHERE true ON CONFLICT DO NOTHING",
             (now, *params),
         )
         return cursor.rowcount
@@ -425,17 +436,22 @@ def sweep_health_due(*, now: dt.datetime | None = None, full: bool = False) -> i
 class StaleHealthRun:
     resolved: int
     raised: int
-    notified: int
+    notified: int | None = None  # None: notifying was left to its own task
 
 
-def run_stale_health_job(*, now: dt.datetime | None = None, full: bool = False) -> StaleHealthRun:
+def run_stale_health_job(
+    *, now: dt.datetime | None = None, full: bool = False, notify: bool = True
+) -> StaleHealthRun:
     """The periodic job. Steps, each its own transaction so a crash between two
     leaves a consistent state that the next run completes:
 
     1. sweep: recompute due moments (safety net for writes that bypassed the
        services) and resolve open flags of people no longer overdue;
     2. raise a flag for each overdue person without an open flag;
-    3. claim the flags nobody was told about yet and email their monitors.
+    3. unless `notify` is False, claim the flags nobody was told about yet and
+       email their monitors (cases.health_alerts). The Celery task leaves this
+       step to a task of its own (cases.tasks), so a slow or failing mail server
+       never holds up or repeats the flagging, and flagging never waits for mail.
 
     Idempotent: a second run finds nothing to change. Fixed number of queries.
     """
@@ -445,7 +461,7 @@ def run_stale_health_job(*, now: dt.datetime | None = None, full: bool = False) 
     resolved = sweep_health_due(now=now, full=full)
     with transaction.atomic():
         raised = _raise_flags(now=now)
-    notified = notify_new_flags(now=now)
     if raised or resolved:
         logger.info("stale health: %d raised, %d resolved", raised, resolved)
+    notified = notify_new_flags(now=now) if notify else None
     return StaleHealthRun(resolved=resolved, raised=raised, notified=notified)

@@ -8,10 +8,15 @@ with exponential backoff.
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from cases import health, health_alerts
+
+logger = logging.getLogger(__name__)
 
 _RETRIED = {
     "acks_late": True,
@@ -23,11 +28,33 @@ _RETRIED = {
 }
 
 
-@shared_task(name="cases.flag_stale_health", **_RETRIED)
-def flag_stale_health() -> dict[str, int]:
-    """Every 15 minutes (casetracker.celery): recompute, resolve, raise, notify."""
-    run = health.run_stale_health_job()
-    return {"raised": run.raised, "resolved": run.resolved, "notified": run.notified}
+@shared_task(name="cases.flag_stale_health", bind=True, **_RETRIED)
+def flag_stale_health(self) -> dict:
+    """Every 15 minutes (casetracker.celery): recompute, resolve and raise, then
+    hand the emails to notify_stale_health, on the queue this task came from.
+
+    The notification is queued on every run, not only when flags were raised: it
+    also catches up on flags whose email failed before (they stay unclaimed). If
+    it cannot be queued, the flags still stand and the next run queues it again.
+    """
+    run = health.run_stale_health_job(notify=False)
+    queue = (self.request.delivery_info or {}).get("routing_key")
+    try:
+        notification = notify_stale_health.apply_async(queue=queue)
+    except KombuOperationalError:
+        logger.exception("stale health: notification not queued; the next run queues it")
+        notification = None
+    return {
+        "raised": run.raised,
+        "resolved": run.resolved,
+        "notification": notification.id if notification else None,
+    }
+
+
+@shared_task(name="cases.notify_stale_health", **_RETRIED)
+def notify_stale_health() -> dict[str, int]:
+    """Email the monitors of flags nobody was told about yet (cases.health_alerts)."""
+    return {"notified": health_alerts.notify_new_flags()}
 
 
 @shared_task(name="cases.refresh_health_due", **_RETRIED)

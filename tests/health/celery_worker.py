@@ -1,8 +1,8 @@
 """Test-only launcher of a real Celery worker (tests/health/test_celery_worker.py).
 
 Run as `python -m tests.health.celery_worker QUEUE`. With CT_TEST_PAUSE_FILE set,
-the job stops after raising its flags and before emailing (it writes that file
-and sleeps), so the test can kill the worker at exactly that point.
+the notification task stops before claiming the flags the job raised (it writes
+that file and sleeps), so the test can kill the worker at exactly that point.
 """
 
 import os

@@ -112,6 +112,14 @@ def overdue(transactional_db, monitor):
     return people
 
 
+def _outcome(client, task_id: str) -> dict:
+    result = client.AsyncResult(task_id)
+    try:
+        return result.get(timeout=90)
+    finally:
+        result.forget()
+
+
 def _sent_emails(email_dir: Path) -> list[str]:
     return [
         line
@@ -124,9 +132,10 @@ def _sent_emails(email_dir: Path) -> list[str]:
 def test_a_real_worker_runs_the_job_from_the_redis_queue(overdue, queue, client, tmp_path):
     worker = Worker(queue, tmp_path)
     try:
-        result = client.send_task("cases.flag_stale_health", queue=queue)
-        assert result.get(timeout=90) == {"raised": PRISONERS, "resolved": 0, "notified": PRISONERS}
-        result.forget()
+        result = _outcome(client, client.send_task("cases.flag_stale_health", queue=queue).id)
+        assert (result["raised"], result["resolved"]) == (PRISONERS, 0)
+        # The flag task queued the emails as a task of their own, on its own queue.
+        assert _outcome(client, result["notification"]) == {"notified": PRISONERS}
     finally:
         worker.kill()
     flags = StaleHealthFlag.objects.open()
@@ -142,12 +151,13 @@ def test_a_rerun_after_a_worker_killed_mid_run_loses_and_duplicates_nothing(
     emails.mkdir()
     worker = Worker(queue, emails, pause_file=pause)
     try:
-        client.send_task("cases.flag_stale_health", queue=queue)
+        flagged = _outcome(client, client.send_task("cases.flag_stale_health", queue=queue).id)
+        assert flagged["raised"] == PRISONERS
         deadline = time.monotonic() + 90
         while not pause.exists():
             assert time.monotonic() < deadline, "the worker never reached the pause"
             time.sleep(0.2)
-        # Flags are committed, nobody has been told: now the worker dies.
+        # Flags are committed, the notification task has claimed nobody yet: the worker dies.
         assert StaleHealthFlag.objects.open().filter(notified_at__isnull=True).count() == PRISONERS
     finally:
         worker.kill()
@@ -155,9 +165,9 @@ def test_a_rerun_after_a_worker_killed_mid_run_loses_and_duplicates_nothing(
 
     worker = Worker(queue, emails)
     try:
-        result = client.send_task("cases.flag_stale_health", queue=queue)
-        assert result.get(timeout=90) == {"raised": 0, "resolved": 0, "notified": PRISONERS}
-        result.forget()
+        result = _outcome(client, client.send_task("cases.flag_stale_health", queue=queue).id)
+        assert (result["raised"], result["resolved"]) == (0, 0)
+        assert _outcome(client, result["notification"]) == {"notified": PRISONERS}
     finally:
         worker.kill()
     flags = StaleHealthFlag.objects.all()

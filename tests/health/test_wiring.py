@@ -7,9 +7,10 @@ import time_machine
 from celery.exceptions import Retry
 from celery.schedules import crontab
 from django.db import OperationalError
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from cases import tasks
-from cases.models import HealthDue
+from cases.models import HealthDue, StaleHealthFlag
 from casetracker.celery import app
 from tests import factories as f
 
@@ -26,7 +27,7 @@ def test_beat_runs_the_stale_health_job_every_fifteen_minutes():
 
 
 def test_the_tasks_ack_late_and_retry_database_errors_with_backoff():
-    for task in (tasks.flag_stale_health, tasks.refresh_health_due):
+    for task in (tasks.flag_stale_health, tasks.notify_stale_health, tasks.refresh_health_due):
         assert task.acks_late is True
         assert OperationalError in task.autoretry_for
         assert task.retry_backoff
@@ -46,12 +47,33 @@ def test_the_task_retries_when_the_database_fails(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_the_task_runs_the_job_and_reports_counts():
+def test_the_task_runs_the_job_and_reports_counts(monkeypatch):
+    # Run the queued notification here, whatever broker the suite was given.
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
     with time_machine.travel(dt.datetime(2025, 7, 1, tzinfo=dt.UTC), tick=False):
         f.DetentionFactory(started_on="2025-01-01")
     with time_machine.travel(dt.datetime(2025, 8, 1, tzinfo=dt.UTC), tick=False):
         result = tasks.flag_stale_health.apply().get()
-    assert result == {"raised": 1, "resolved": 0, "notified": 1}
+    assert (result["raised"], result["resolved"]) == (1, 0)
+    # Eager: the notification task it queued has already run.
+    assert result["notification"]
+    assert StaleHealthFlag.objects.get().notified_at is not None
+
+
+@pytest.mark.django_db
+def test_flags_stand_when_the_notification_cannot_be_queued(monkeypatch, caplog):
+    def broker_down(*args, **kwargs):
+        raise KombuOperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.notify_stale_health, "apply_async", broker_down)
+    with time_machine.travel(dt.datetime(2025, 7, 1, tzinfo=dt.UTC), tick=False):
+        f.DetentionFactory(started_on="2025-01-01")
+    with time_machine.travel(dt.datetime(2025, 8, 1, tzinfo=dt.UTC), tick=False):
+        result = tasks.flag_stale_health.apply(throw=True).get()
+    assert result == {"raised": 1, "resolved": 0, "notification": None}
+    flag = StaleHealthFlag.objects.get()
+    assert flag.is_open and flag.notified_at is None  # the next run's notification takes it
+    assert "notification not queued" in caplog.text
 
 
 @pytest.mark.django_db

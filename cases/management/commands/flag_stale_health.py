@@ -6,7 +6,8 @@ from cases.health import run_stale_health_job
 class Command(BaseCommand):
     help = (
         "Run the stale-health job once, synchronously: recompute due moments, resolve "
-        "and raise flags, email monitors. Safe to run at any time, and twice."
+        "and raise flags, then email monitors (Celery runs these as two tasks). "
+        "Safe to run at any time, and twice."
     )
 
     def add_arguments(self, parser):
