@@ -71,7 +71,9 @@ def test_it_lists_detained_people_whose_health_update_is_overdue(client, monitor
     # A flag the job raised and nobody has resolved yet shows whatever the due moment.
     StaleHealthFlag.objects.create(person=flagged, due_since=NOW, interval_days=14)
     scheduled = detained("Due Later")
-    HealthDue.objects.create(person=scheduled, due_at=NOW + dt.timedelta(days=3))
+    HealthDue.objects.create(
+        person=scheduled, due_at=NOW + dt.timedelta(days=3), counted_from=NOW, interval_days=3
+    )
     client.force_login(monitor)
 
     section = overdue_section(client.get(URL).content.decode())
