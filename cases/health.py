@@ -144,22 +144,11 @@ class _GreatestNotNull(Func):
         return f"MAX(COALESCE({a}, {b}), COALESCE({b}, {a}))", (*a_params, *b_params) * 2
 
 
-class _PlusDays(Func):
-    """moment + n days."""
-
-    output_field = DateTimeField()
-
-    def as_postgresql(self, compiler, conn, **extra):
-        (at, at_params), (days, days_params) = (
-            compiler.compile(e) for e in self.source_expressions
-        )
-        return f"({at} + make_interval(days => {days}))", (*at_params, *days_params)
-
-    def as_sqlite(self, compiler, conn, **extra):
-        (at, at_params), (days, days_params) = (
-            compiler.compile(e) for e in self.source_expressions
-        )
-        return f"datetime({at}, '+' || ({days}) || ' days')", (*at_params, *days_params)
+def _plus_days_sql(at: str, days: str) -> str:
+    """SQL for the moment `at` plus `days` days (both SQL expressions)."""
+    if connection.vendor == "postgresql":
+        return f"({at} + make_interval(days => {days}))"
+    return f"datetime({at}, '+' || ({days}) || ' days')"
 
 
 # --- The rule, as annotations on the open detentions ---
@@ -180,7 +169,9 @@ def _open_detentions() -> QuerySet:
 
 def _due_rows(person_ids: list[int] | QuerySet | None = None) -> QuerySet:
     """One row per monitored person: `person_id`, `due_base` (when the clock
-    started), `due_interval` (days) and `due_at`.
+    started) and `due_interval` (days). The due moment is their sum, added by the
+    statement that reads these rows (_recompute): as a third annotation here, the
+    SQL would repeat the other two, and evaluate the rule twice per prisoner.
 
     Driven from the open detentions, grouped by person, so PostgreSQL hashes the
     small sets (strikers, overrides) once and probes the observation index once
@@ -219,11 +210,7 @@ def _due_rows(person_ids: list[int] | QuerySet | None = None) -> QuerySet:
     interval = Min(Least(override, strike_cap, output_field=IntegerField()))
     started = Min(Coalesce(_PartialDateStart("started_on"), F("created_at")))
     base = _GreatestNotNull(latest_observation_at, started)
-    return (
-        detentions.order_by()
-        .values("person_id")
-        .annotate(due_base=base, due_interval=interval, due_at=_PlusDays(base, interval))
-    )
+    return detentions.order_by().values("person_id").annotate(due_base=base, due_interval=interval)
 
 
 def _no_jit() -> None:
@@ -237,10 +224,21 @@ def _no_jit() -> None:
 def _recompute(person_ids: list[int] | QuerySet | None) -> int:
     """Store the due moment of these people (everybody when None); return rows changed.
 
-    Two statements: delete the rows of people who no longer have one, then one
-    INSERT ... SELECT (the rule) ... ON CONFLICT DO UPDATE that writes only the
-    rows whose value changes, so an idempotent rerun writes nothing. Both
-    PostgreSQL and SQLite (3.24+) run the upsert.
+    Two statements: delete the rows of people who no longer have one, then write
+    the rule's rows, touching only those whose value changes, so an idempotent
+    rerun writes nothing:
+
+    - PostgreSQL: one statement that computes the rule once (a materialised CTE),
+      UPDATEs the rows that differ and INSERTs the missing ones. An upsert
+      (ON CONFLICT DO UPDATE) would lock every existing row even when its WHERE
+      leaves it alone, and costs more per inserted row (bench/stale_health.py).
+    - SQLite (development): INSERT ... ON CONFLICT DO UPDATE ... WHERE changed.
+
+    A row written meanwhile by a service (refresh_health_due) wins over the
+    sweep's insert (ON CONFLICT DO NOTHING); the sweep's update may overwrite
+    it with the value of a statement that started earlier, and the next sweep,
+    which looks back at everything written since this one started, sets it
+    right.
     """
     _no_jit()
     # Everybody without a due moment now: released, archived, or gone altogether
@@ -250,14 +248,12 @@ def _recompute(person_ids: list[int] | QuerySet | None) -> int:
     if person_ids is not None:
         stale = stale.filter(person_id__in=person_ids)
     stale_sql, stale_params = stale.values("person_id").query.sql_with_params()
-    columns = ("person_id", "due_at", "due_base", "due_interval")
-    select_sql, params = _due_rows(person_ids).values(*columns).query.sql_with_params()
+    columns = ("person_id", "due_base", "due_interval")
+    rule_sql, params = _due_rows(person_ids).values(*columns).query.sql_with_params()
+    due_at = _plus_days_sql("rule.due_base", "rule.due_interval")
+    select_sql = f"SELECT rule.*, {due_at} AS due_at FROM ({rule_sql}) AS rule"  # noqa: S608
     table = connection.ops.quote_name(HealthDue._meta.db_table)
-    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
-    changed_when = " OR ".join(
-        f"{table}.{column} {differs} excluded.{column}"
-        for column in ("due_at", "counted_from", "interval_days")
-    )
+    stored = "due_at, counted_from, interval_days"
     with connection.cursor() as cursor:
         # Raw DELETE: QuerySet.delete() may first SELECT the rows (signals, cascades),
         # in batches whose number grows with the data.
@@ -266,17 +262,40 @@ def _recompute(person_ids: list[int] | QuerySet | None) -> int:
             stale_params,
         )
         changed = cursor.rowcount
-        # WHERE true: SQLite needs it to parse ON CONFLICT after INSERT ... SELECT.
-        cursor.execute(
-            f"INSERT INTO {table} (person_id, due_at, counted_from, interval_days) "  # noqa: S608
-            "SELECT due.person_id, due.due_at, due.due_base, due.due_interval "
-            f"FROM ({select_sql}) AS due WHERE true "
-            "ON CONFLICT (person_id) DO UPDATE SET due_at = excluded.due_at, "
-            "counted_from = excluded.counted_from, interval_days = excluded.interval_days "
-            f"WHERE {changed_when}",
-            params,
-        )
-        changed += cursor.rowcount
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH due AS MATERIALIZED ({select_sql}), "  # noqa: S608 (names, not input)
+                f"updated AS (UPDATE {table} AS h "
+                "SET due_at = due.due_at, counted_from = due.due_base, "
+                "interval_days = due.due_interval FROM due "
+                "WHERE h.person_id = due.person_id "
+                f"AND (h.{stored.replace(', ', ', h.')}) IS DISTINCT FROM "
+                "(due.due_at, due.due_base, due.due_interval) RETURNING 1), "
+                f"inserted AS (INSERT INTO {table} (person_id, {stored}) "
+                "SELECT due.person_id, due.due_at, due.due_base, due.due_interval FROM due "
+                # No NOT EXISTS on the table being filled: where statistics say it
+                # is empty, the planner rescans it for every row written (quadratic).
+                # The primary key's conflict check skips existing rows, unlocked.
+                "ON CONFLICT DO NOTHING RETURNING 1) "
+                "SELECT (SELECT count(*) FROM updated) + (SELECT count(*) FROM inserted)",
+                params,
+            )
+            changed += cursor.fetchone()[0]
+        else:
+            changed_when = " OR ".join(
+                f"{table}.{column} IS NOT excluded.{column}" for column in stored.split(", ")
+            )
+            # WHERE true: SQLite needs it to parse ON CONFLICT after INSERT ... SELECT.
+            cursor.execute(
+                f"INSERT INTO {table} (person_id, {stored}) "  # noqa: S608 (names, not input)
+                "SELECT due.person_id, due.due_at, due.due_base, due.due_interval "
+                f"FROM ({select_sql}) AS due WHERE true "
+                "ON CONFLICT (person_id) DO UPDATE SET due_at = excluded.due_at, "
+                "counted_from = excluded.counted_from, interval_days = excluded.interval_days "
+                f"WHERE {changed_when}",
+                params,
+            )
+            changed += cursor.rowcount
     return changed
 
 
@@ -335,6 +354,13 @@ def _raise_flags(*, now: dt.datetime) -> int:
     select_sql, params = overdue.query.sql_with_params()
     table = connection.ops.quote_name(StaleHealthFlag._meta.db_table)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The statement fills the table its NOT EXISTS reads. Where statistics
+            # say that table is empty (a new install, a quiet spell) the planner
+            # picks a nested loop that rescans it for every overdue person, rows
+            # it just wrote included: quadratic, 27 s for the first 16,000 flags.
+            # A hash anti join reads it once, before the first insert.
+            cursor.execute("SET LOCAL enable_nestloop = off")
         # WHERE true: SQLite needs it to parse ON CONFLICT after INSERT ... SELECT.
         cursor.execute(
             f"INSERT INTO {table} "  # noqa: S608 (names, not input)
