@@ -3,7 +3,9 @@
 A record may appear publicly only when it is public itself, not archived, and
 the case it belongs to is published. Every public page, feed, export, API
 response and search starts from `Model.objects.public()`; a leak is then a bug
-in this module, not in twenty views.
+in this module, not in twenty views. A model whose records also depend on
+another record refines `publishable()` in its own queryset, once (a charge needs
+its legal article: cases.models.legal.ChargeQuerySet).
 """
 
 from __future__ import annotations

@@ -181,6 +181,14 @@ class Case(Record):
             )
 
 
+class ChargeQuerySet(RecordQuerySet):
+    def publishable(self):
+        """Public, not archived, and under a publishable legal article: when an
+        editor keeps an article internal, its title is the secret, so a charge
+        under it is left out everywhere (pages, filters, exports, API, snapshots)."""
+        return super().publishable().filter(article__in=LegalArticle.objects.publishable())
+
+
 class Charge(SourcedRecord):
     class Outcome(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -204,6 +212,8 @@ class Charge(SourcedRecord):
     )
 
     published_via = "case"
+
+    objects = ChargeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("charge")
