@@ -22,8 +22,12 @@ def _public_entries(language):
     for block in po.read_text(encoding="utf-8").split("\n\n")[1:]:
         refs = " ".join(re.findall(r"^#: (.*)$", block, re.M))
         if any(source in refs for source in PUBLIC_SOURCES):
-            msgid = re.search(r'^msgid "(.*)"', block, re.M).group(1)
-            strs = re.findall(r'^msgstr(?:\[\d\])? "(.*)"', block, re.M)
+            # A long string is wrapped: `msgstr ""` then one quoted line per part.
+            msgid = "".join(re.search(r'^msgid ((?:".*"\n?)+)', block, re.M).group(1).split('"'))
+            strs = [
+                "".join(re.findall(r'"(.*)"', value))
+                for value in re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', block, re.M)
+            ]
             yield msgid, strs, "#, fuzzy" in block
 
 
