@@ -23,7 +23,9 @@ def _public_entries(language):
         refs = " ".join(re.findall(r"^#: (.*)$", block, re.M))
         if any(source in refs for source in PUBLIC_SOURCES):
             # A long string is wrapped: `msgstr ""` then one quoted line per part.
-            msgid = "".join(re.search(r'^msgid ((?:".*"\n?)+)', block, re.M).group(1).split('"'))
+            msgid = "".join(
+                re.findall(r'"(.*)"', re.search(r'^msgid ((?:".*"\n?)+)', block, re.M).group(1))
+            )
             strs = [
                 "".join(re.findall(r'"(.*)"', value))
                 for value in re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', block, re.M)
