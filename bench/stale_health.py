@@ -10,12 +10,12 @@ Targets (issue 5): first run <= 2x the raw query plus the flag inserts; rerun <=
 a task of their own queued after it (cases.tasks), timed and printed separately.
 A rerun is timed as both tasks together.
 
-    psql -h 127.0.0.1 -U postgres -c 'CREATE DATABASE ct_bench_health'
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ct_bench_health \\
-        SECRET_KEY=bench .venv/bin/python bench/stale_health.py
+    .venv/bin/python bench/stale_health.py
 
-It migrates the database and REPLACES its people, cases and health data, so it
-refuses any database whose name does not contain "bench".
+It creates (or reuses) the database `ct_bench_health` on BENCH_PG (default
+postgres://postgres@127.0.0.1:5432), or uses DATABASE_URL when set. It migrates
+the database and REPLACES its people, cases and health data, so it refuses any
+database whose name does not contain "bench".
 """
 
 from __future__ import annotations
@@ -27,6 +27,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import PG, ensure_database  # noqa: E402
+
+if "DATABASE_URL" not in os.environ:
+    ensure_database("ct_bench_health")
+    os.environ["DATABASE_URL"] = f"{PG}/ct_bench_health"
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+os.environ.setdefault("DJANGO_READ_DOT_ENV", "0")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casetracker.settings")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
