@@ -1,7 +1,10 @@
 """The filters of /cases/, its exports and the API: one FilterSet, names as in DESIGN.md.
 
-Every filter reaches related records through their `.public()` querysets, so a
-filter can never confirm the existence of an internal or confidential record.
+Every filter narrows a queryset of Case.objects.public() and reaches related
+records through their `.public()` querysets, so a filter can never confirm the
+existence of an internal or confidential record. (The name search looks at
+people only through publishable(): the cases it narrows already require a
+published case of a public person.)
 """
 
 from __future__ import annotations
@@ -91,8 +94,32 @@ class CaseFilter(django_filters.FilterSet):
         model = Case
         fields: list[str] = []
 
+    # Filters on a case's own columns (and one flag per case): counted for all their
+    # combinations at once by cases.public.stats.Cells and applied there in Python.
+    CELL_FILTERS = ("country", "status", "year", "hunger_strike")
+
+    def cell_values(self) -> dict:
+        """The valid CELL_FILTERS given, as Cells stores them: what filter_country,
+        filter_year, the status choice and filter_hunger_strike below match. Like
+        .qs, an invalid value is left out."""
+        self.is_valid()
+        data = self.form.cleaned_data
+        values = {}
+        if data.get("country"):
+            values["country"] = data["country"].upper()
+        if data.get("status"):
+            values["status"] = data["status"]
+        if data.get("year") is not None:
+            values["year"] = f"{int(data['year']):04d}"
+        if data.get("hunger_strike") == "ongoing":
+            values["hunger_strike"] = True
+        return values
+
     def filter_q(self, queryset, name, value):
-        people = search_people(Person.objects.public(), value)
+        # The cases filtered are public, and so their people: a person's own
+        # record need only be publishable here (public() would re-check, for
+        # every person, that they have a published case).
+        people = search_people(Person.objects.publishable(), value)
         return queryset.filter(person__in=people.values("pk"))
 
     def filter_article(self, queryset, name, value):
