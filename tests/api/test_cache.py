@@ -131,3 +131,28 @@ def test_signed_in_staff_neither_read_nor_fill_the_anonymous_entry(api, editor):
     _rename_behind_the_cache(case, "New Name")
     assert _names(_get(api, "/api/v1/cases/")[0]) == ["Middle Name"]  # anonymous: cached
     assert _names(_get(staff, "/api/v1/cases/")[0]) == ["New Name"]
+
+
+def _counts(client, params) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/cases/", params).status_code == 200
+    return sum("COUNT(" in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_pages_of_one_filter_are_counted_once_for_anonymous_callers(api, researcher):
+    for _ in range(3):
+        f.CaseFactory(country="KZ")
+    assert _counts(api, {"country": "KZ", "page_size": 1}) == 1
+    assert _counts(api, {"country": "KZ", "page_size": 1, "page": 2}) == 0
+    assert _counts(api, {"country": "RU", "page_size": 1}) == 1
+    holder = APIClient()
+    holder.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=researcher).key}")
+    assert _counts(holder, {"country": "KZ", "page_size": 1, "page": 3}) == 1
+
+
+def test_a_publication_changes_the_cached_count(api, editor):
+    f.CaseFactory()
+    draft = f.CaseFactory(editorial_state="draft")
+    assert _get(api, "/api/v1/cases/", {"page_size": 1})[0]["count"] == 1
+    services.publish_case(by=editor, case=draft)
+    assert _get(api, "/api/v1/cases/", {"page_size": 1, "page": 2})[0]["count"] == 2
