@@ -1,8 +1,9 @@
 """Counts of cases by dimension: the facets beside /cases/ filters and the /stats/ page.
 
 Every function takes a queryset of cases the caller already restricted with
-Case.objects.public() (and maybe CaseFilter) and runs one grouped query; the
-counts by country, status, year and hunger strike share one (Cells). A
+Case.objects.public() (and maybe CaseFilter) and runs one grouped query (plus,
+for articles, parties and facilities, one for their labels); the counts by
+country, status, year and hunger strike share one (Cells). A
 case's own records (charges, sentences, the person's memberships, detentions and
 hunger strikes) are reached from those cases and need only be publishable: their
 case, or their person's published case, is the one already cleared. Reference
@@ -39,10 +40,6 @@ class Bucket:
     def __post_init__(self):
         if self.param and not self.query:
             self.query = urlencode({self.param: self.value})
-
-
-def _ids(cases: QuerySet) -> QuerySet:
-    return cases.order_by().values("pk")
 
 
 def _sorted(rows: list[Bucket]) -> list[Bucket]:
