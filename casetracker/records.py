@@ -23,6 +23,13 @@ class Visibility(models.TextChoices):
     CONFIDENTIAL = "confidential", _("Confidential (editors and author only)")
 
 
+def publishable_q(path: str = "") -> models.Q:
+    """publishable() as a condition on records reached through `path` (e.g.
+    "sentences__"), for counts that join a case's children to cases already
+    restricted by Case.objects.public(). The same caveat as publishable() applies."""
+    return models.Q(**{f"{path}archived_at__isnull": True, f"{path}visibility": Visibility.PUBLIC})
+
+
 class RecordQuerySet(models.QuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
@@ -37,7 +44,7 @@ class RecordQuerySet(models.QuerySet):
         (a published case, or an editor's "view as public" preview); everything
         else uses public().
         """
-        return self.active().filter(visibility=Visibility.PUBLIC)
+        return self.filter(publishable_q())
 
     def public(self):
         """The visibility rule. See the module docstring."""

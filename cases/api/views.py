@@ -1,5 +1,6 @@
 """The read-only API. Views only pick a queryset (cases.api.querysets, all
-from `.public()`), a serializer and a filter set."""
+from `.public()`), a serializer and a filter set; anonymous lists and objects
+are cached by public content version (cases.api.caching)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from cases.filters import CaseFilter
 
 from . import filters, querysets, serializers
 from . import schema as _schema  # noqa: F401  (registers ConstrainedFilterExtension)
+from .caching import PublicCacheMixin
 from .popolo import PopoloSerializer
 
 
-class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+class PublicReadOnlyViewSet(PublicCacheMixin, viewsets.ReadOnlyModelViewSet):
+    # Anonymous callers share the public page cache (cases.api.caching).
     lookup_value_regex = "[0-9]+"
 
 

@@ -31,14 +31,16 @@ def sort_key(value: str | None) -> str:
 
 
 def sort_cases(cases: QuerySet, key: str | None) -> QuerySet:
+    """`cases` (from Case.objects.public()) in the order `key` names."""
     key = sort_key(key)
     if key == "arrest":
         return cases.order_by("arrest_date", "pk")
     if key == "name":
         return cases.order_by("person__full_name", "pk")
     if key == "sentence":
+        # The outer cases are public: their sentences need only be publishable.
         longest = (
-            Sentence.objects.public()
+            Sentence.objects.publishable()
             .filter(case=OuterRef("pk"), term_months__isnull=False)
             .order_by("-term_months")
             .values("term_months")[:1]
@@ -50,7 +52,10 @@ def sort_cases(cases: QuerySet, key: str | None) -> QuerySet:
 
 
 def with_row_data(cases: QuerySet) -> QuerySet:
-    """What a row of /cases/ shows: person, charges, sentences, ongoing hunger strike."""
+    """What a row of /cases/ shows: person, charges, sentences, ongoing hunger strike.
+
+    `cases` must come from Case.objects.public() (every caller's does).
+    """
     return (
         cases.select_related("person")
         .prefetch_related(
@@ -69,8 +74,10 @@ def with_row_data(cases: QuerySet) -> QuerySet:
             ),
         )
         .annotate(
+            # The outer cases are public, so is their person: strikes need only be
+            # publishable (public() would re-check the person's cases per row).
             hunger_strike_ongoing=Exists(
-                HungerStrike.objects.public().ongoing().filter(person=OuterRef("person"))
+                HungerStrike.objects.publishable().ongoing().filter(person=OuterRef("person"))
             )
         )
     )

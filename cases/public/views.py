@@ -31,12 +31,15 @@ from .countries import country_name
 from .listing import SORTS, sort_cases, sort_key, with_row_data
 from .pages import case_page_context, sources_prefetch
 
+# Facets counted by a grouped query each; the others come from stats.Cells.
 FACETS = {
     "article": counts.by_article,
     "organization": counts.by_organization,
+    "facility": counts.by_facility,
+}
+CELL_FACETS = {
     "country": counts.by_country,
     "status": counts.by_status,
-    "facility": counts.by_facility,
     "year": counts.by_year,
 }
 
@@ -80,22 +83,31 @@ def home(request):
     return render(request, "public/home.html", {"body": cached("home", build)})
 
 
-def _without(params, name: str) -> dict:
-    return {key: value for key, value in params.items() if key != name}
+def _without(params, *names: str) -> dict:
+    return {key: value for key, value in params.items() if key not in names}
 
 
-def _facets(params) -> dict:
+def _cells(params) -> tuple[counts.Cells, dict]:
+    """The public cases under every filter but CaseFilter.CELL_FILTERS, counted by
+    those (stats.Cells), and the valid values of those given."""
+    others = CaseFilter(_without(params, *CaseFilter.CELL_FILTERS), queryset=Case.objects.public())
+    where = CaseFilter(params, queryset=Case.objects.public()).cell_values()
+    return counts.Cells(others.qs), where
+
+
+def _facets(params, cells: counts.Cells, where: dict) -> dict:
     """Each filter's options with counts under all the OTHER active filters."""
     facets = {}
     for name, count in FACETS.items():
         others = CaseFilter(_without(params, name), queryset=Case.objects.public())
-        options = count(others.qs)
+        facets[name] = count(others.qs)
+    for name, count in CELL_FACETS.items():
+        facets[name] = count(cells, where)
+    for name, options in facets.items():
         current = (params.get(name) or "").strip()
         for option in options:
             option.selected = bool(current) and option.value.casefold() == current.casefold()
-        facets[name] = options
-    others = CaseFilter(_without(params, "hunger_strike"), queryset=Case.objects.public())
-    facets["hunger_strike"] = counts.ongoing_hunger_strikes(others.qs)
+    facets["hunger_strike"] = counts.ongoing_hunger_strikes(cells, where)
     return facets
 
 
@@ -120,7 +132,11 @@ def _case_list_body(request, params) -> str:
     # An invalid filter shows its error and no results: ignoring it would list wrong cases.
     cases = filterset.qs if valid else Case.objects.none()
     sort = sort_key(params.get("sort"))
+    cells, where = _cells(params)
     paginator = Paginator(with_row_data(sort_cases(cases, sort)), settings.PUBLIC_CASES_PER_PAGE)
+    # The cells already counted the results (every filter valid: `where` holds
+    # all the cell filters, the cells' queryset all the others), saving a COUNT.
+    paginator.count = cells.total(**where) if valid else 0
     page = paginator.get_page(params.get("page"))
     return _body(
         request,
@@ -130,7 +146,7 @@ def _case_list_body(request, params) -> str:
             "form": filterset.form,
             "valid": valid,
             "page": page,
-            "facets": _facets(params),
+            "facets": _facets(params, cells, where),
             "sorts": SORTS,
             "sort": sort,
             "export_query": params.urlencode() if valid else "",
@@ -234,12 +250,13 @@ def stats(request):
 
 def _stats_body(request) -> str:
     cases = Case.objects.public()
+    cells = counts.Cells(cases)
     sections = [
         ("article", counts.by_article(cases)),
         ("organization", counts.by_organization(cases)),
-        ("country", counts.by_country(cases)),
-        ("status", counts.by_status(cases)),
-        ("year", counts.by_year(cases)),
+        ("country", counts.by_country(cells)),
+        ("status", counts.by_status(cells)),
+        ("year", counts.by_year(cells)),
         ("sentence", counts.sentence_bands(cases)),
     ]
     return _body(
@@ -247,8 +264,8 @@ def _stats_body(request) -> str:
         "stats_body.html",
         {
             "sections": [(key, _with_bars(rows)) for key, rows in sections],
-            "case_count": cases.count(),
-            "ongoing_strikes": counts.ongoing_hunger_strikes(cases),
+            "case_count": cells.total(),
+            "ongoing_strikes": counts.ongoing_hunger_strikes(cells),
         },
     )
 

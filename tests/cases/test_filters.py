@@ -101,3 +101,22 @@ def test_filters_never_match_through_internal_records():
     assert slugs(article=f"KZ:criminal:{charge.article.number}") == []
     assert slugs(facility="secret-site") == []
     assert slugs(hunger_strike="ongoing") == []
+
+
+def test_filters_never_match_a_draft_case_or_through_an_internal_article():
+    under_internal_article = f.ChargeFactory(article__visibility=Visibility.INTERNAL)
+    draft = f.CaseFactory(editorial_state="draft", country="RU")
+    f.ChargeFactory(case=draft, article=f.LegalArticleFactory(number="501"))
+    f.SentenceFactory(case=draft, term_months=300)
+    f.MembershipFactory(person=draft.person, organization__slug="draft-party")
+    f.DetentionFactory(person=draft.person, facility__slug="draft-site")
+    f.HungerStrikeFactory(person=draft.person)
+    article = under_internal_article.article
+    assert slugs(article=f"{article.country}:{article.code}:{article.number}") == []
+    assert slugs(article=str(article.pk)) == []
+    assert slugs(article="KZ:criminal:501") == []
+    assert slugs(organization="draft-party") == []
+    assert slugs(facility="draft-site") == []
+    assert slugs(min_months=200) == []
+    assert slugs(country="RU") == []
+    assert slugs(hunger_strike="ongoing") == []
