@@ -285,8 +285,11 @@ class HealthDueSweep(models.Model):
     """Bookkeeping of the stale-health job's safety net (one row).
 
     Each run recomputes the due moment of people whose records changed since the
-    previous sweep; a full sweep runs when the rule's settings changed and at
-    least every settings.STALE_HEALTH_FULL_SWEEP_HOURS.
+    previous sweep; a full sweep runs when there is no row, when the rule's
+    settings changed and at least every settings.STALE_HEALTH_FULL_SWEEP_HOURS.
+
+    UNLOGGED on PostgreSQL, like HealthDue (migration 0008): a crash empties both,
+    and the next run's full sweep rebuilds the due moments.
     """
 
     started_at = models.DateTimeField(_("last sweep started at"))
@@ -314,6 +317,10 @@ class HealthDue(models.Model):
     due moment. The job keeps the rows in step with the rule, and raises its
     flags from these rows alone (hence the clock's start and the interval beside
     the due moment: a flag records both).
+
+    An UNLOGGED table on PostgreSQL (written without WAL; see migration 0008):
+    derived data, emptied with HealthDueSweep after a crash and rebuilt by the
+    next run. Open flags, which are records, are ordinary tables.
     """
 
     # Derived data, rebuilt from the rule by every sweep: no database foreign key.
