@@ -33,7 +33,7 @@ PAGES = [
     ("/cases/", "/cases/"),
     ("/cases/?country=KZ", "/cases/?country=KZ"),
     ("/cases/?status=convicted&year=2020", "/cases/?status=convicted&year=2020"),
-    ("/cases/?min_months=24&sort=-sentence", "/cases/?min_months=24&sort=-sentence"),
+    ("/cases/?min_months=24&sort=sentence", "/cases/?min_months=24&sort=sentence"),
     ("/cases/?article=KZ:criminal:905", "/cases/?article=KZ:criminal:905"),
     ("search /cases/?q=Zhylanbaev", "/cases/?q=Zhylanbaev"),
     ("case page", "{case}"),
