@@ -125,9 +125,8 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_article(self, queryset, name, value):
         lookup = article_lookup(value)
-        charges = Charge.objects.publishable().filter(
-            case=OuterRef("pk"), article__in=LegalArticle.objects.public(), **lookup
-        )
+        # publishable() leaves out charges under an internal article (ChargeQuerySet).
+        charges = Charge.objects.publishable().filter(case=OuterRef("pk"), **lookup)
         return queryset.filter(Exists(charges))
 
     def filter_organization(self, queryset, name, value):

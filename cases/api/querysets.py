@@ -32,11 +32,9 @@ def cases() -> QuerySet:
         .prefetch_related(
             Prefetch(
                 "charges",
-                # A public charge under an internal article is not shown at all,
-                # as on the case page and in the exports: the article's title is
-                # the secret.
+                # publishable(): never a charge under an internal article, whose
+                # title is the secret (ChargeQuerySet).
                 queryset=Charge.objects.publishable()
-                .filter(article__in=LegalArticle.objects.publishable())
                 .select_related("article")
                 .prefetch_related(_sources())
                 .order_by("pk"),

@@ -10,7 +10,6 @@ from cases.models import (
     Detention,
     Facility,
     HungerStrike,
-    LegalArticle,
     Recognition,
     Sentence,
 )
@@ -61,8 +60,7 @@ def with_row_data(cases: QuerySet) -> QuerySet:
         .prefetch_related(
             Prefetch(
                 "charges",
-                queryset=Charge.objects.public()
-                .filter(article__in=LegalArticle.objects.public())
+                queryset=Charge.objects.public()  # not under an internal article
                 .select_related("article")
                 .order_by("pk"),
                 to_attr="public_charges",

@@ -31,7 +31,6 @@ from cases.models import (
     Event,
     HealthObservation,
     HungerStrike,
-    LegalArticle,
     PrisonVisit,
     Publication,
     Recognition,
@@ -204,8 +203,8 @@ def case_page_context(case: Case) -> dict:
         .order_by("organization__name")
     )
     charges = list(
-        Charge.objects.publishable()
-        .filter(case=case, article__in=LegalArticle.objects.publishable())
+        Charge.objects.publishable()  # not under an internal article (ChargeQuerySet)
+        .filter(case=case)
         .select_related("article")
         .prefetch_related(sources_prefetch())
         .order_by("pk")
