@@ -17,12 +17,15 @@ end) and whose record is not archived:
   time it counts from the start of that day (the earliest reading, so never late).
   On SQLite (development only) dates are read as UTC.
 - The detention start is the earliest day of its partial date ("2024" is
-  1 January 2024). With several open detentions, the earliest counts. When the
-  start is not known, the clock starts when the detention was recorded
-  (`created_at`): monitors get one interval to record a first observation, and a
-  person is never silently exempt because a date is missing.
+  1 January 2024). With several open detentions, the earliest known start counts.
 - An observation from before the current detention does not count as a check on
   it: the clock restarts at the detention start.
+- When no start is known, the latest observation counts (one cannot tell it is
+  from before the detention, and a prisoner last seen a year ago must not look
+  freshly checked because his detention was entered today); with no observation
+  either, the clock starts when the detention was recorded (`created_at`):
+  monitors get one interval to record a first observation, and a person is never
+  silently exempt because a date is missing.
 - interval = the smallest `Case.health_check_interval_days` among the person's
   active (not archived) cases, else settings.STALE_HEALTH_DAYS; while a hunger
   strike is ongoing it is at most settings.STALE_HEALTH_HUNGER_STRIKE_DAYS (a
@@ -208,8 +211,12 @@ def _due_rows(person_ids: list[int] | QuerySet | None = None) -> QuerySet:
     # so the statement groups by person_id alone (a plain expression would join the
     # GROUP BY, evaluated a second time and sorted on).
     interval = Min(Least(override, strike_cap, output_field=IntegerField()))
-    started = Min(Coalesce(_PartialDateStart("started_on"), F("created_at")))
-    base = _GreatestNotNull(latest_observation_at, started)
+    known_start = Min(_PartialDateStart("started_on"))  # NULL when no start is known
+    base = Coalesce(
+        _GreatestNotNull(latest_observation_at, known_start),
+        Min("created_at"),
+        output_field=DateTimeField(),
+    )
     return detentions.order_by().values("person_id").annotate(due_base=base, due_interval=interval)
 
 

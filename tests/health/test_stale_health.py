@@ -179,6 +179,15 @@ def test_a_detention_without_a_start_or_observation_counts_from_when_it_was_reco
     assert due_at(person) == START + dt.timedelta(days=14)
 
 
+def test_without_a_known_start_the_latest_observation_counts_however_late_it_was_recorded():
+    # The reference case: detention start unreported, last seen in July 2025,
+    # entered into the database a year later. He is long overdue.
+    person = prisoner(started_on="", observed_on=None)
+    f.HealthObservationFactory(person=person, observed_on=dt.date(2025, 6, 1))
+    refresh_health_due(person_ids=[person.pk])
+    assert due_at(person) == dt.datetime(2025, 6, 15, tzinfo=UTC)
+
+
 def test_an_observation_from_before_the_current_detention_does_not_count():
     person = prisoner(started_on="2025-07-01", observed_on=dt.date(2024, 1, 1))
     refresh_health_due(person_ids=[person.pk])
