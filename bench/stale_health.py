@@ -122,8 +122,9 @@ BUILD = [
 RAW_QUERY = """
 WITH detained AS (
     SELECT d.person_id,
-           MIN(COALESCE(CAST(SUBSTR(NULLIF(d.started_on, '') || '-01-01', 1, 10) AS timestamp)
-                        AT TIME ZONE 'UTC', d.created_at)) AS started
+           MIN(CAST(SUBSTR(NULLIF(d.started_on, '') || '-01-01', 1, 10) AS timestamp)
+               AT TIME ZONE 'UTC') AS started,
+           MIN(d.created_at) AS recorded
     FROM cases_detention d JOIN people_person p ON p.id = d.person_id
     WHERE d.ended_on = '' AND d.archived_at IS NULL AND p.archived_at IS NULL
     GROUP BY d.person_id
@@ -135,7 +136,8 @@ WITH detained AS (
     WHERE archived_at IS NULL AND started_on IS NOT NULL AND ended_on IS NULL AND outcome = ''
 )
 SELECT count(*) FROM (
-    SELECT GREATEST(o.at, d.started) + make_interval(days => LEAST(COALESCE(ov.days, 14),
+    SELECT COALESCE(GREATEST(o.at, d.started), d.recorded)
+           + make_interval(days => LEAST(COALESCE(ov.days, 14),
                CASE WHEN s.person_id IS NULL THEN 32767 ELSE 3 END)) AS due
     FROM detained d
     LEFT JOIN overrides ov ON ov.person_id = d.person_id
