@@ -220,16 +220,6 @@ def _due_rows(person_ids: list[int] | QuerySet | None = None) -> QuerySet:
     return detentions.order_by().values("person_id").annotate(due_base=base, due_interval=interval)
 
 
-def _no_jit() -> None:
-    """PostgreSQL's JIT compiler spends about a second compiling these statements
-    (their estimated cost is high, the real work small): off for this transaction.
-    And room in memory for the materialised due rows of every prisoner (about
-    40 bytes each), which spill to a temporary file at the default 4 MB."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
-
-
 def _recompute(person_ids: list[int] | QuerySet | None) -> int:
     """Store the due moment of these people (everybody when None); return rows changed.
 
@@ -242,7 +232,6 @@ def _recompute(person_ids: list[int] | QuerySet | None) -> int:
     changed rows plus an INSERT of the missing ones, from one materialised CTE,
     was no faster on a rerun and slower on a first run.)
     """
-    _no_jit()
     # Everybody without a due moment now: released, archived, or gone altogether
     # (HealthDue has no database foreign key).
     monitored = _open_detentions().filter(person__archived_at__isnull=True).values("person_id")
@@ -292,7 +281,6 @@ def _resolve_flags(*, now: dt.datetime, person_ids: list[int] | QuerySet | None 
     ended, an override grew). Each only touches still-open flags, so a
     concurrent run finds nothing left to do.
     """
-    _no_jit()
     open_flags = StaleHealthFlag.objects.open()
     if person_ids is not None:
         open_flags = open_flags.filter(person_id__in=person_ids)

@@ -93,7 +93,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Name search's misspelling tolerance (people/search.py): `%>` matches above this.
     # No JIT: the public counts (cases/public/stats.py) are short grouped queries whose
     # cost estimates pass the JIT threshold at 100,000 cases; compiling them took
-    # ~400 ms of a ~500 ms query (EXPLAIN ANALYZE), running them ~100 ms.
+    # ~400 ms of a ~500 ms query (EXPLAIN ANALYZE), running them ~100 ms. The same
+    # holds for the stale-health job's bulk statements (cases/health.py): about a
+    # second of compiling for a few hundred milliseconds of work.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         "-c pg_trgm.word_similarity_threshold=0.5 -c jit=off"
     )
