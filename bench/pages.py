@@ -2,13 +2,24 @@
 
     .venv/bin/python bench/pages.py                      # 1,000 and 100,000 cases
     .venv/bin/python bench/pages.py --sizes 1000 20000   # quicker
+    .venv/bin/python bench/pages.py --mode cached        # production settings only
 
 For each size it prepares a database `ct_bench_pages_<N>` (migrate, seed_synthetic,
-load_demo; reused on the next run), then prints for each page the median latency
-of N in-process requests and its SQL query count, and the requests/s through
-gunicorn for /cases/ and for a bare view rendering base.html. Targets (issue):
-equal query counts at both sizes; median at the large size <= 1.3x the small one;
-gunicorn throughput of /cases/ >= 50% of the bare view's.
+load_demo; reused on the next run). Then, in each mode, it prints for each page the
+SQL query count and the median latency of in-process requests, and the requests/s
+through gunicorn for /cases/ and for a bare view rendering base.html.
+
+- cached: the production settings, the public page cache in Redis (300 s; --cache-url,
+  default $CACHE_URL or the local Redis's db 15, one key prefix per size);
+- cold: the cache off, every request builds its page: what the first visitor after a
+  change to public content waits, and every query the cache hides.
+
+The two sizes run in two worker processes, and the parent takes their samples in
+alternation, page by page, in several rounds: a slow moment on this machine then
+falls on both sizes instead of skewing their ratio.
+
+Targets (issue): equal query counts at both sizes; median at the large size <= 1.3x
+the small one; gunicorn throughput of /cases/ >= 50% of the bare view's.
 """
 
 from __future__ import annotations
@@ -91,8 +102,40 @@ def analyze(db: str) -> None:
     conn.close()
 
 
-def measure(repeat: int) -> dict:
-    """Runs inside the bench database's environment (see main)."""
+class Worker:
+    """One size's app, in its own process and environment, measuring on request.
+
+    The parent alternates between the sizes' workers page by page and round by
+    round, so a slow minute on this machine lands on both sizes alike instead of
+    on whichever size happened to run then: the ratios are what the bench is for.
+    """
+
+    def __init__(self, env: dict):
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, "--worker"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+
+    def ask(self, **command):
+        self.proc.stdin.write(json.dumps(command) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError("bench worker died; run it by hand with --worker to see why")
+        return json.loads(line)
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+def serve_worker() -> None:
+    """The worker's side of Worker.ask(): one JSON command per line on stdin."""
     import django
 
     django.setup()
@@ -108,28 +151,60 @@ def measure(repeat: int) -> dict:
     sample = (
         Case.objects.public().select_related("person").filter(is_synthetic=False).earliest("pk")
     )
+    urls = {
+        label: url.format(case=sample.get_absolute_url(), person=sample.person.get_absolute_url())
+        for label, url in PAGES
+    }
     client = Client()
-    results = {}
-    for label, url in PAGES:
-        url = url.format(case=sample.get_absolute_url(), person=sample.person.get_absolute_url())
-        for _ in range(3):
-            response = client.get(url)
-        if response.status_code != 200:
-            results[label] = {"status": response.status_code}
-            continue
-        # The request_started signal empties connection.queries_log, and the context
-        # slices that live log: start from an empty log and count before the next request.
-        reset_queries()
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url)
-        query_count = len(queries)
-        samples = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            client.get(url)
-            samples.append(time.perf_counter() - start)
-        results[label] = {"median_ms": round(median_ms(samples), 1), "queries": query_count}
-    return results
+    for line in sys.stdin:
+        command = json.loads(line)
+        url = urls[command["label"]]
+        if command["cmd"] == "queries":
+            for _ in range(3):  # warm: the first request loads templates, fills the cache
+                response = client.get(url)
+            # The request_started signal empties connection.queries_log, and the context
+            # slices that live log: start from an empty log and count before the next request.
+            reset_queries()
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            reply = {"status": response.status_code, "queries": len(queries)}
+        else:
+            samples = []
+            for _ in range(command["n"]):
+                start = time.perf_counter()
+                client.get(url)
+                samples.append(time.perf_counter() - start)
+            reply = {"samples": samples}
+        print(json.dumps(reply), flush=True)
+
+
+def measure(envs: dict[int, dict], repeat: int, rounds: int) -> dict:
+    """{size: {label: {"median_ms", "queries"} or {"status"}}}, sizes interleaved."""
+    workers = {size: Worker(env) for size, env in envs.items()}
+    try:
+        results = {size: {} for size in envs}
+        for label, _url in PAGES:
+            for size, worker in workers.items():
+                results[size][label] = worker.ask(cmd="queries", label=label)
+        samples = {size: {label: [] for label, _url in PAGES} for size in envs}
+        per_round = max(1, repeat // rounds)
+        order = list(workers.items())
+        for round_ in range(rounds):
+            for label, _url in PAGES:
+                if any(results[size][label]["status"] != 200 for size in envs):
+                    continue
+                # alternate which size goes first
+                for size, worker in order if round_ % 2 == 0 else reversed(order):
+                    reply = worker.ask(cmd="sample", label=label, n=per_round)
+                    samples[size][label].extend(reply["samples"])
+        for size in envs:
+            for label, taken in samples[size].items():
+                if taken:
+                    results[size][label]["median_ms"] = round(median_ms(taken), 2)
+        return results
+    finally:
+        for worker in workers.values():
+            worker.close()
 
 
 def free_port() -> int:
@@ -138,7 +213,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def throughput(db: str, seconds: float, paths: list[str]) -> dict:
+def throughput(env: dict, seconds: float, paths: list[str]) -> dict:
     port = free_port()
     server = subprocess.Popen(
         [
@@ -152,7 +227,7 @@ def throughput(db: str, seconds: float, paths: list[str]) -> dict:
             "warning",
         ],
         cwd=ROOT,
-        env=env_for(db),
+        env=env,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -198,70 +273,97 @@ def _hammer(url: str, seconds: float, threads: int = 8) -> dict:
     return {"rps": round(done[0] / seconds, 1), "errors": errors[0]}
 
 
-def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--sizes", type=int, nargs=2, default=[1000, 100000])
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--throughput-seconds", type=float, default=10)
-    parser.add_argument(
-        "--page-cache",
-        type=int,
-        default=0,
-        metavar="SECONDS",
-        help="PUBLIC_PAGE_CACHE_SECONDS for the measured app (default 0: every request "
-        "builds its page; >0 measures cache hits, in-process LocMem unless CACHE_URL is set)",
-    )
-    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.measure:  # in the environment main() prepared
-        print(json.dumps(measure(args.repeat)))
-        return
-    os.environ["PUBLIC_PAGE_CACHE_SECONDS"] = str(args.page_cache)
+def app_env(db: str, size: int, mode: str, cache_url: str) -> dict:
+    extra = {
+        # the bench measures pages, not the anonymous API rate limit
+        "API_PUBLIC_RATE": "1000000/minute",
+        "PUBLIC_PAGE_CACHE_SECONDS": "300" if mode == "cached" else "0",
+    }
+    if mode == "cached":
+        # Production's cache (Redis), one key prefix per size: the two databases'
+        # pages must never be served from each other's entries.
+        extra.update(CACHE_URL=cache_url, BENCH_CACHE_PREFIX=f"bench-pages-{size}")
+    return env_for(db, **extra)
 
-    figures = {}
-    print(f"page cache: {args.page_cache or 'off'}", flush=True)
-    for size in args.sizes:
-        print(f"== {size} cases", flush=True)
-        db = prepare(size)
-        out = subprocess.run(
-            [sys.executable, __file__, "--measure", "--repeat", str(args.repeat)],
-            cwd=ROOT,
-            env=env_for(db),
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        figures[size] = json.loads(out.stdout.strip().splitlines()[-1])
-        figures[size]["throughput"] = throughput(
-            db, args.throughput_seconds, ["/bench/bare/", "/cases/"]
-        )
 
-    small, large = args.sizes
+def report(mode: str, sizes: list[int], figures: dict) -> None:
+    small, large = sizes
     print(
-        f"\n{'page':<40} {'q@' + str(small):>7} {'q@' + str(large):>8} "
+        f"\n[{mode}] {'page':<40} {'q@' + str(small):>7} {'q@' + str(large):>8} "
         f"{'ms@' + str(small):>9} {'ms@' + str(large):>10} {'ratio':>6}"
     )
     for label, _url in PAGES:
         a, b = figures[small].get(label, {}), figures[large].get(label, {})
         if "median_ms" not in a or "median_ms" not in b:
-            print(f"{label:<40} status {a.get('status')} / {b.get('status')}")
+            print(f"[{mode}] {label:<40} status {a.get('status')} / {b.get('status')}  <-- error")
             continue
         ratio = b["median_ms"] / a["median_ms"] if a["median_ms"] else float("nan")
-        flag = "" if a["queries"] == b["queries"] and ratio <= 1.3 else "  <-- off target"
+        flag = ""
+        if a["queries"] != b["queries"]:
+            flag = "  <-- query counts differ"
+        elif ratio > 1.3:
+            flag = "  <-- over 1.3x"
         print(
-            f"{label:<40} {a['queries']:>7} {b['queries']:>8} {a['median_ms']:>9} "
+            f"[{mode}] {label:<40} {a['queries']:>7} {b['queries']:>8} {a['median_ms']:>9} "
             f"{b['median_ms']:>10} {ratio:>6.2f}{flag}"
         )
-    for size in args.sizes:
+    for size in sizes:
         t = figures[size]["throughput"]
         bare, cases = t["/bench/bare/"], t["/cases/"]
         share = cases["rps"] / bare["rps"] * 100 if bare["rps"] else 0
         print(
-            f"gunicorn @ {size}: bare {bare['rps']} req/s, /cases/ {cases['rps']} req/s "
+            f"[{mode}] gunicorn @ {size}: bare {bare['rps']} req/s, /cases/ {cases['rps']} req/s "
             f"({share:.0f}% of bare), errors {bare['errors'] + cases['errors']}"
         )
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs=2, default=[1000, 100000])
+    parser.add_argument(
+        "--mode",
+        choices=["cached", "cold", "both"],
+        default="both",
+        help="cached: production settings (Redis page cache, 300 s); cold: the cache "
+        "off, every request builds its page; both (default)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=0,
+        help="requests per page and size (default 600 cached, 30 cold)",
+    )
+    parser.add_argument("--rounds", type=int, default=6, help="interleaved rounds (default 6)")
+    parser.add_argument("--throughput-seconds", type=float, default=10)
+    parser.add_argument(
+        "--cache-url",
+        default=os.environ.get("CACHE_URL") or "redis://127.0.0.1:6379/15",
+        help="the Redis of the cached mode (default: $CACHE_URL, else local Redis db 15)",
+    )
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:  # in the environment main() prepared
+        serve_worker()
+        return
+
+    dbs = {}
+    for size in args.sizes:
+        print(f"== preparing {size} cases", flush=True)
+        dbs[size] = prepare(size)
+    modes = ["cached", "cold"] if args.mode == "both" else [args.mode]
+    for mode in modes:
+        repeat = args.repeat or (600 if mode == "cached" else 30)
+        rounds = min(args.rounds, repeat)
+        print(f"== {mode}: {repeat} requests per page and size, in {rounds} rounds", flush=True)
+        envs = {size: app_env(dbs[size], size, mode, args.cache_url) for size in args.sizes}
+        figures = measure(envs, repeat, rounds)
+        for size in args.sizes:
+            figures[size]["throughput"] = throughput(
+                envs[size], args.throughput_seconds, ["/bench/bare/", "/cases/"]
+            )
+        report(mode, args.sizes, figures)
 
 
 if __name__ == "__main__":
