@@ -111,11 +111,28 @@ def _facets(params, cells: counts.Cells, where: dict) -> dict:
     return facets
 
 
-def _list_params(params) -> list[tuple[str, str]]:
-    """The query parameters /cases/ reads, normalised: the cache varies on these
-    only, so unknown or reordered parameters share one entry."""
-    names = {*CaseFilter.base_filters, "sort", "page"}
+def _list_params(params, names=None) -> list[tuple[str, str]]:
+    """The query parameters /cases/ reads (or those of `names`), normalised: the
+    cache varies on these only, so unknown or reordered parameters share one entry."""
+    names = names or {*CaseFilter.base_filters, "sort", "page"}
     return sorted((k, v) for k in params if k in names for v in params.getlist(k))
+
+
+def _counts(params, valid: bool) -> tuple[int, dict]:
+    """The number of results and the facets of /cases/ under `params`' filters.
+
+    Cached on the filters alone: every page and sort order of one filter shares
+    them, so paging through results or re-sorting builds only the rows (at
+    100,000 cases the counts are most of a page's cost).
+    """
+
+    def build():
+        cells, where = _cells(params)
+        # The cells already counted the results (every filter valid: `where` holds
+        # all the cell filters, the cells' queryset all the others), saving a COUNT.
+        return (cells.total(**where) if valid else 0), _facets(params, cells, where)
+
+    return cached("case-counts", build, vary=_list_params(params, set(CaseFilter.base_filters)))
 
 
 @require_safe
@@ -132,11 +149,9 @@ def _case_list_body(request, params) -> str:
     # An invalid filter shows its error and no results: ignoring it would list wrong cases.
     cases = filterset.qs if valid else Case.objects.none()
     sort = sort_key(params.get("sort"))
-    cells, where = _cells(params)
+    total, facets = _counts(params, valid)
     paginator = Paginator(with_row_data(sort_cases(cases, sort)), settings.PUBLIC_CASES_PER_PAGE)
-    # The cells already counted the results (every filter valid: `where` holds
-    # all the cell filters, the cells' queryset all the others), saving a COUNT.
-    paginator.count = cells.total(**where) if valid else 0
+    paginator.count = total
     page = paginator.get_page(params.get("page"))
     return _body(
         request,
@@ -146,7 +161,7 @@ def _case_list_body(request, params) -> str:
             "form": filterset.form,
             "valid": valid,
             "page": page,
-            "facets": _facets(params, cells, where),
+            "facets": facets,
             "sorts": SORTS,
             "sort": sort,
             "export_query": params.urlencode() if valid else "",

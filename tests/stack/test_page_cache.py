@@ -30,8 +30,8 @@ def _get(client, url, **extra):
     return response.content.decode(), len(queries)
 
 
-def _names(page: str) -> list[str]:
-    return re.findall(r'class="case-name"[^>]*>\s*<a[^>]*>([^<]+)</a>', page)
+def _rows(page: str) -> int:
+    return page.count('<th scope="row">')
 
 
 @pytest.mark.parametrize("url", ["/", "/cases/", "/stats/", "/feed/", "{case}", "{person}"])
@@ -75,6 +75,38 @@ def test_publishing_puts_the_case_on_the_cached_list_and_stats_right_away(client
     services.publish_case(by=editor, case=draft)
     assert "Newly Published" in _get(client, "/cases/")[0]
     assert "2 published cases." in _get(client, "/stats/")[0]
+
+
+def _counting(sql: str) -> bool:
+    return "COUNT(" in sql.upper()
+
+
+def test_other_pages_and_sort_orders_of_a_filter_reuse_its_cached_counts(client, db, settings):
+    settings.PUBLIC_CASES_PER_PAGE = 2
+    for _ in range(3):
+        f.ChargeFactory(case__country="KZ")
+    f.ChargeFactory(case__country="RU")
+    with CaptureQueriesContext(connection) as first:
+        page_one = client.get("/cases/?country=KZ").content.decode()
+    assert any(_counting(q["sql"]) for q in first.captured_queries)
+    for url in ["/cases/?country=KZ&page=2", "/cases/?sort=name&country=KZ&page=2"]:
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        assert not any(_counting(q["sql"]) for q in queries.captured_queries), url
+        assert "3 cases" in page and "3 cases" in page_one
+        assert _rows(page) == 1  # the page's own rows were built: the third case
+    # another filter has counts of its own
+    assert "1 case" in _get(client, "/cases/?country=RU&page=1")[0]
+
+
+def test_unpublishing_updates_the_cached_counts_of_every_page(client, editor, settings):
+    settings.PUBLIC_CASES_PER_PAGE = 1
+    cases = [f.CaseFactory(country="KZ") for _ in range(3)]
+    assert "3 cases" in _get(client, "/cases/?country=KZ")[0]
+    services.unpublish_case(by=editor, case=cases[0])
+    page = _get(client, "/cases/?country=KZ&page=2")[0]
+    assert "2 cases" in page
+    assert "3 cases" not in page
 
 
 def test_archiving_a_charge_removes_it_from_the_cached_case_page(client, editor):
