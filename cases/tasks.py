@@ -67,3 +67,11 @@ def refresh_health_due(person_ids: list[int]) -> None:
 def send_stale_health_digests() -> int:
     """Daily (casetracker.celery): the digest for monitors who chose it."""
     return health_alerts.send_daily_digests()
+
+
+@shared_task(name="cases.warm_public_pages", **_RETRIED)
+def warm_public_pages() -> list[str]:
+    """After a change to public content: rebuild the most visited pages (cases.public.warm)."""
+    from cases.public import warm
+
+    return warm.warm()

@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
@@ -46,8 +47,18 @@ def public_version() -> str | None:
     return version
 
 
+# Sent once a write that replaced the version has committed: receivers may build
+# entries for the new content (cases.public.warm fills the most visited pages).
+content_committed = Signal()
+
+
 def _replace_version() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def _replace_version_at_commit() -> None:
+    _replace_version()
+    content_committed.send(sender=None)
 
 
 def bump_public_version() -> None:
@@ -58,7 +69,7 @@ def bump_public_version() -> None:
     bump and the commit (it could not see the uncommitted write yet).
     """
     _replace_version()
-    transaction.on_commit(_replace_version)
+    transaction.on_commit(_replace_version_at_commit)
 
 
 def cached(name: str, build: Callable[[], T], vary: Iterable[Any] = ()) -> T:

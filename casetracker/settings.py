@@ -459,6 +459,9 @@ IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 *
 # every write to a record bumps the version, so the timeout only bounds writes
 # that bypass the ORM (raw SQL). 0 turns the page cache off.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
+# After a change, a worker rebuilds the most visited public pages this many
+# seconds later (one run per burst of writes; cases/public/warm.py).
+PUBLIC_CACHE_WARM_DELAY = env.int("PUBLIC_CACHE_WARM_DELAY", default=5)
 # A worker or beat started before Redis (or cut off by a Redis restart) keeps
 # retrying instead of exiting; the stale-health job catches up on its next run.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Subquery
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -71,6 +71,10 @@ def _body(request, template: str, context: dict) -> str:
 
 @require_safe
 def home(request):
+    return render(request, "public/home.html", {"body": home_body(request)})
+
+
+def home_body(request) -> str:
     def build():
         recent = with_row_data(Case.objects.public()).order_by("-updated_at", "-pk")[:8]
         context = {
@@ -80,7 +84,7 @@ def home(request):
         }
         return _body(request, "home_body.html", context)
 
-    return render(request, "public/home.html", {"body": cached("home", build)})
+    return cached("home", build)
 
 
 def _without(params, *names: str) -> dict:
@@ -137,10 +141,11 @@ def _counts(params, valid: bool) -> tuple[int, dict]:
 
 @require_safe
 def case_list(request):
-    body = cached(
-        "cases", lambda: _case_list_body(request, request.GET), vary=_list_params(request.GET)
-    )
-    return render(request, "public/case_list.html", {"body": body})
+    return render(request, "public/case_list.html", {"body": case_list_body(request, request.GET)})
+
+
+def case_list_body(request, params) -> str:
+    return cached("cases", lambda: _case_list_body(request, params), vary=_list_params(params))
 
 
 def _case_list_body(request, params) -> str:
@@ -166,8 +171,18 @@ def _case_list_body(request, params) -> str:
             "sort": sort,
             "export_query": params.urlencode() if valid else "",
             "filtered": any(params.get(name) for name in CaseFilter.base_filters),
+            # The pager's links keep these only: the body is cached for every
+            # request with the same recognised parameters, whatever else they carry.
+            "list_query": _as_query(_list_params(params)),
         },
     )
+
+
+def _as_query(pairs) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for key, value in pairs:
+        query.appendlist(key, value)
+    return query
 
 
 @require_safe
@@ -259,8 +274,11 @@ def _with_bars(rows):
 
 @require_safe
 def stats(request):
-    body = cached("stats", lambda: _stats_body(request))
-    return render(request, "public/stats.html", {"body": body})
+    return render(request, "public/stats.html", {"body": stats_body(request)})
+
+
+def stats_body(request) -> str:
+    return cached("stats", lambda: _stats_body(request))
 
 
 def _stats_body(request) -> str:

@@ -99,6 +99,17 @@ def test_other_pages_and_sort_orders_of_a_filter_reuse_its_cached_counts(client,
     assert "1 case" in _get(client, "/cases/?country=RU&page=1")[0]
 
 
+def test_the_cached_pager_links_carry_only_the_parameters_the_list_reads(client, db, settings):
+    settings.PUBLIC_CASES_PER_PAGE = 1
+    for _ in range(2):
+        f.CaseFactory(country="KZ")
+    # a crawler's extra parameter must not end up in the links everybody is served
+    _get(client, "/cases/?country=KZ&utm_source=crawler")
+    page = _get(client, "/cases/?country=KZ")[0]
+    links = re.findall(r'rel="next" href="([^"]+)"', page)
+    assert links == ["?country=KZ&amp;page=2"]
+
+
 def test_unpublishing_updates_the_cached_counts_of_every_page(client, editor, settings):
     settings.PUBLIC_CASES_PER_PAGE = 1
     cases = [f.CaseFactory(country="KZ") for _ in range(3)]

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases.models import StaleHealthFlag
 from tests import factories as f
@@ -109,3 +110,29 @@ def test_a_task_sent_by_a_client_is_run_by_the_worker(stack_env, queue, tmp_path
         result.forget()
     finally:
         worker.stop()
+
+
+def test_the_worker_warms_the_pages_the_web_then_serves_without_queries(
+    stack_env, queue, tmp_path, celery_client, settings, client
+):
+    # the worker's cache (stack_env's CACHE_URL), before any write bumps the version
+    settings.CACHES = {
+        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": _broker()}
+    }
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    f.CaseFactory(person__full_name="Warmed By The Worker")
+    worker = Process(
+        _celery("-A", "casetracker", "worker", "--pool=solo", f"--queues={queue}"),
+        stack_env,
+        tmp_path / "worker.log",
+    )
+    try:
+        result = celery_client(_broker()).send_task("cases.warm_public_pages", queue=queue)
+        assert result.get(timeout=60) == ["/", "/cases/", "/stats/"]
+        result.forget()
+    finally:
+        worker.stop()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/cases/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Warmed By The Worker" in page
+    assert len(queries) == 0
