@@ -72,17 +72,22 @@ def bump_public_version() -> None:
     transaction.on_commit(_replace_version_at_commit)
 
 
-def cached(name: str, build: Callable[[], T], vary: Iterable[Any] = ()) -> T:
+def cached(
+    name: str, build: Callable[[], T], vary: Iterable[Any] = (), per_language: bool = True
+) -> T:
     """build(), cached under the public content version (see the module docstring).
 
     `vary` must hold everything besides the version, language and date that the
     built value depends on: the caller's slug or normalised query parameters.
+    per_language=False: one entry for every language, for values that hold no
+    translated text (counts by id, before their labels are added).
     """
     timeout = settings.PUBLIC_PAGE_CACHE_SECONDS
     version = public_version() if timeout > 0 else None
     if version is None:
         return build()
-    parts = [version, translation.get_language(), timezone.localdate().isoformat(), *vary]
+    language = translation.get_language() if per_language else ""
+    parts = [version, language, timezone.localdate().isoformat(), *vary]
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     key = f"public:{name}:{digest}"
     value = cache.get(key)

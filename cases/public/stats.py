@@ -62,7 +62,17 @@ def article_label(country: str, code: str, number: str, title: str) -> str:
     }
 
 
-def _cases_per(cases: QuerySet, child: str, ref: str, refs: QuerySet) -> tuple[dict, dict]:
+@dataclass
+class RefCounts:
+    """How many cases point at each referenced record (a public article, organization
+    or facility), by id, and those records. No labels: the same in every language,
+    so one cached copy serves them all (views._counts)."""
+
+    counts: dict[int, int]
+    refs: dict
+
+
+def _cases_per(cases: QuerySet, child: str, ref: str, refs: QuerySet) -> RefCounts:
     """How many of `cases` have a publishable `child` record (a charge, a membership,
     a detention) pointing at each of `refs` (public articles, organizations,
     facilities); and those referenced records, by id.
@@ -80,52 +90,69 @@ def _cases_per(cases: QuerySet, child: str, ref: str, refs: QuerySet) -> tuple[d
         # a case counts once per record, however many children point at it
         .annotate(n=Count("pk", distinct=True))
     )
-    return counts, refs.in_bulk(list(counts))
+    return RefCounts(counts, refs.in_bulk(list(counts)))
 
 
-def by_article(cases: QuerySet) -> list[Bucket]:
-    counts, articles = _cases_per(cases, "charges", "article", LegalArticle.objects.public())
+def article_counts(cases: QuerySet) -> RefCounts:
+    return _cases_per(cases, "charges", "article", LegalArticle.objects.public())
+
+
+def organization_counts(cases: QuerySet) -> RefCounts:
+    return _cases_per(cases, "person__memberships", "organization", Organization.objects.public())
+
+
+def facility_counts(cases: QuerySet) -> RefCounts:
+    return _cases_per(cases, "person__detentions", "facility", Facility.objects.public())
+
+
+def article_buckets(found: RefCounts) -> list[Bucket]:
     return _sorted(
         [
             Bucket(
                 # the citable key when the article has a number, else its id
                 value=article.key or str(pk),
                 label=article_label(article.country, article.code, article.number, article.title),
-                count=counts[pk],
+                count=found.counts[pk],
                 param="article",
             )
-            for pk, article in articles.items()
+            for pk, article in found.refs.items()
         ]
     )
 
 
-def by_organization(cases: QuerySet) -> list[Bucket]:
-    counts, orgs = _cases_per(
-        cases, "person__memberships", "organization", Organization.objects.public()
-    )
+def organization_buckets(found: RefCounts) -> list[Bucket]:
     return _sorted(
         [
-            Bucket(value=org.slug, label=org.name, count=counts[pk], param="organization")
-            for pk, org in orgs.items()
+            Bucket(value=org.slug, label=org.name, count=found.counts[pk], param="organization")
+            for pk, org in found.refs.items()
         ]
     )
 
 
-def by_facility(cases: QuerySet) -> list[Bucket]:
-    counts, facilities = _cases_per(
-        cases, "person__detentions", "facility", Facility.objects.public()
-    )
+def facility_buckets(found: RefCounts) -> list[Bucket]:
     return _sorted(
         [
             Bucket(
                 value=facility.slug,
                 label=f"{facility.name}, {facility.city}" if facility.city else facility.name,
-                count=counts[pk],
+                count=found.counts[pk],
                 param="facility",
             )
-            for pk, facility in facilities.items()
+            for pk, facility in found.refs.items()
         ]
     )
+
+
+def by_article(cases: QuerySet) -> list[Bucket]:
+    return article_buckets(article_counts(cases))
+
+
+def by_organization(cases: QuerySet) -> list[Bucket]:
+    return organization_buckets(organization_counts(cases))
+
+
+def by_facility(cases: QuerySet) -> list[Bucket]:
+    return facility_buckets(facility_counts(cases))
 
 
 class Cells:
@@ -219,8 +246,8 @@ def band_label(key: str) -> str:
     }[key]
 
 
-def sentence_bands(cases: QuerySet) -> list[Bucket]:
-    """Cases by their longest public sentence term, with the filter that lists them.
+def sentence_band_counts(cases: QuerySet) -> dict[str, int]:
+    """Cases by their longest public sentence term: {band key: count}.
 
     One pass: each case joined once to its sentences (the cases are already
     public, so their sentences need only be publishable), grouped per case into
@@ -253,7 +280,11 @@ def sentence_bands(cases: QuerySet) -> list[Bucket]:
     with connections[per_case.db].cursor() as cursor:
         cursor.execute(sql, [*band_params, *inner_params])
         found = dict(cursor.fetchall())
-    counts = {key: found.get(key, 0) for key in [*(b[0] for b in BANDS), "life", "no_term"]}
+    return {key: found.get(key, 0) for key in [*(b[0] for b in BANDS), "life", "no_term"]}
+
+
+def sentence_band_buckets(counts: dict[str, int]) -> list[Bucket]:
+    """The bands with their labels and the filter that lists them."""
     rows = []
     for key, low, high in BANDS:
         query = f"min_months={low}" + (f"&max_months={high}" if high is not None else "")
@@ -261,3 +292,7 @@ def sentence_bands(cases: QuerySet) -> list[Bucket]:
     for key in ("life", "no_term"):
         rows.append(Bucket(value=key, label=band_label(key), count=counts[key]))
     return rows
+
+
+def sentence_bands(cases: QuerySet) -> list[Bucket]:
+    return sentence_band_buckets(sentence_band_counts(cases))

@@ -31,11 +31,12 @@ from .countries import country_name
 from .listing import SORTS, sort_cases, sort_key, with_row_data
 from .pages import case_page_context, sources_prefetch
 
-# Facets counted by a grouped query each; the others come from stats.Cells.
+# Facets counted by a grouped query each (counts, then labelled options); the
+# others come from stats.Cells.
 FACETS = {
-    "article": counts.by_article,
-    "organization": counts.by_organization,
-    "facility": counts.by_facility,
+    "article": (counts.article_counts, counts.article_buckets),
+    "organization": (counts.organization_counts, counts.organization_buckets),
+    "facility": (counts.facility_counts, counts.facility_buckets),
 }
 CELL_FACETS = {
     "country": counts.by_country,
@@ -99,12 +100,10 @@ def _cells(params) -> tuple[counts.Cells, dict]:
     return counts.Cells(others.qs), where
 
 
-def _facets(params, cells: counts.Cells, where: dict) -> dict:
-    """Each filter's options with counts under all the OTHER active filters."""
-    facets = {}
-    for name, count in FACETS.items():
-        others = CaseFilter(_without(params, name), queryset=Case.objects.public())
-        facets[name] = count(others.qs)
+def _facets(params, cells: counts.Cells, where: dict, found: dict) -> dict:
+    """Each filter's options with counts under all the OTHER active filters, labelled
+    in the active language; `found` holds the FACETS' counts (_counts)."""
+    facets = {name: label(found[name]) for name, (_count, label) in FACETS.items()}
     for name, count in CELL_FACETS.items():
         facets[name] = count(cells, where)
     for name, options in facets.items():
@@ -125,18 +124,25 @@ def _list_params(params, names=None) -> list[tuple[str, str]]:
 def _counts(params, valid: bool) -> tuple[int, dict]:
     """The number of results and the facets of /cases/ under `params`' filters.
 
-    Cached on the filters alone: every page and sort order of one filter shares
-    them, so paging through results or re-sorting builds only the rows (at
-    100,000 cases the counts are most of a page's cost).
+    The counts are cached on the filters alone, in no language (only the labels
+    are translated, here): every page, sort order and language of one filter
+    shares them, so paging through results, re-sorting or switching language
+    builds only the rows (at 100,000 cases the counts are most of a page's cost).
     """
 
     def build():
         cells, where = _cells(params)
-        # The cells already counted the results (every filter valid: `where` holds
-        # all the cell filters, the cells' queryset all the others), saving a COUNT.
-        return (cells.total(**where) if valid else 0), _facets(params, cells, where)
+        found = {}
+        for name, (count, _label) in FACETS.items():
+            others = CaseFilter(_without(params, name), queryset=Case.objects.public())
+            found[name] = count(others.qs)
+        return cells, where, found
 
-    return cached("case-counts", build, vary=_list_params(params, set(CaseFilter.base_filters)))
+    vary = _list_params(params, set(CaseFilter.base_filters))
+    cells, where, found = cached("case-counts", build, vary=vary, per_language=False)
+    # The cells already counted the results (every filter valid: `where` holds
+    # all the cell filters, the cells' queryset all the others), saving a COUNT.
+    return (cells.total(**where) if valid else 0), _facets(params, cells, where, found)
 
 
 @require_safe
@@ -281,16 +287,27 @@ def stats_body(request) -> str:
     return cached("stats", lambda: _stats_body(request))
 
 
-def _stats_body(request) -> str:
+def _stats_counts() -> dict:
     cases = Case.objects.public()
-    cells = counts.Cells(cases)
+    return {
+        "cells": counts.Cells(cases),
+        "article": counts.article_counts(cases),
+        "organization": counts.organization_counts(cases),
+        "sentence": counts.sentence_band_counts(cases),
+    }
+
+
+def _stats_body(request) -> str:
+    # counted once for every language (only the labels are translated)
+    found = cached("stats-counts", _stats_counts, per_language=False)
+    cells = found["cells"]
     sections = [
-        ("article", counts.by_article(cases)),
-        ("organization", counts.by_organization(cases)),
+        ("article", counts.article_buckets(found["article"])),
+        ("organization", counts.organization_buckets(found["organization"])),
         ("country", counts.by_country(cells)),
         ("status", counts.by_status(cells)),
         ("year", counts.by_year(cells)),
-        ("sentence", counts.sentence_bands(cases)),
+        ("sentence", counts.sentence_band_buckets(found["sentence"])),
     ]
     return _body(
         request,

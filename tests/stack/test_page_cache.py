@@ -110,6 +110,19 @@ def test_the_cached_pager_links_carry_only_the_parameters_the_list_reads(client,
     assert links == ["?country=KZ&amp;page=2"]
 
 
+@pytest.mark.parametrize("url", ["/cases/?country=KZ", "/stats/"])
+def test_a_page_in_another_language_reuses_the_counts_and_labels_them_anew(client, db, url):
+    f.ChargeFactory(case__country="KZ")
+    with CaptureQueriesContext(connection) as english:
+        assert "Kazakhstan" in client.get(url).content.decode()
+    assert any(_counting(q["sql"]) for q in english.captured_queries)
+    with CaptureQueriesContext(connection) as russian:
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert not any(_counting(q["sql"]) for q in russian.captured_queries)
+    assert "Казахстан" in page
+    assert "Kazakhstan" not in page
+
+
 def test_unpublishing_updates_the_cached_counts_of_every_page(client, editor, settings):
     settings.PUBLIC_CASES_PER_PAGE = 1
     cases = [f.CaseFactory(country="KZ") for _ in range(3)]
