@@ -318,6 +318,9 @@ def app_env(db: str, size: int, mode: str, cache_url: str) -> dict:
         # the bench measures pages, not the anonymous API rate limit
         "API_PUBLIC_RATE": "1000000/minute",
         "PUBLIC_PAGE_CACHE_SECONDS": "300" if mode == "cached" else "0",
+        # no broker: tasks (the page cache warm-up after paging()'s bumps) stay out
+        "CELERY_BROKER_URL": "",
+        "CELERY_RESULT_BACKEND": "",
     }
     if mode == "cached":
         # Production's cache (Redis), one key prefix per size: the two databases'

@@ -58,7 +58,10 @@ def _replace_version() -> None:
 
 def _replace_version_at_commit() -> None:
     _replace_version()
-    content_committed.send(sender=None)
+    # The write has committed: nothing a receiver does may fail its request now.
+    for receiver, error in content_committed.send_robust(sender=None):
+        if isinstance(error, Exception):
+            logger.error("content_committed receiver %r failed", receiver, exc_info=error)
 
 
 def bump_public_version() -> None:
@@ -90,7 +93,11 @@ def cached(
     parts = [version, language, timezone.localdate().isoformat(), *vary]
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     key = f"public:{name}:{digest}"
-    value = cache.get(key)
+    try:
+        value = cache.get(key)
+    except Exception:  # e.g. an entry pickled by the code before a deploy
+        logger.warning("public cache entry %s unreadable; building it anew", key, exc_info=True)
+        value = None
     if value is None:
         value = build()
         cache.set(key, value, timeout)

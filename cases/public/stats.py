@@ -1,9 +1,11 @@
 """Counts of cases by dimension: the facets beside /cases/ filters and the /stats/ page.
 
-Every function takes a queryset of cases the caller already restricted with
-Case.objects.public() (and maybe CaseFilter) and runs one grouped query (plus,
-for articles, parties and facilities, one for their labels); the counts by
-country, status, year and hunger strike share one (Cells). A
+Every counting function takes a queryset of cases the caller already restricted
+with Case.objects.public() (and maybe CaseFilter) and runs one grouped query (plus,
+for articles, parties and facilities, one for their records); the counts by
+country, status, year and hunger strike share one (Cells). Counts hold no text,
+so one cached copy serves every language; the *_buckets and by_* functions label
+them in the active language. A
 case's own records (charges, sentences, the person's memberships, detentions and
 hunger strikes) are reached from those cases and need only be publishable: their
 case, or their person's published case, is the one already cleared. Reference
@@ -143,18 +145,6 @@ def facility_buckets(found: RefCounts) -> list[Bucket]:
     )
 
 
-def by_article(cases: QuerySet) -> list[Bucket]:
-    return article_buckets(article_counts(cases))
-
-
-def by_organization(cases: QuerySet) -> list[Bucket]:
-    return organization_buckets(organization_counts(cases))
-
-
-def by_facility(cases: QuerySet) -> list[Bucket]:
-    return facility_buckets(facility_counts(cases))
-
-
 class Cells:
     """Cases counted by (country, status, year of arrest, ongoing hunger strike).
 
@@ -292,7 +282,3 @@ def sentence_band_buckets(counts: dict[str, int]) -> list[Bucket]:
     for key in ("life", "no_term"):
         rows.append(Bucket(value=key, label=band_label(key), count=counts[key]))
     return rows
-
-
-def sentence_bands(cases: QuerySet) -> list[Bucket]:
-    return sentence_band_buckets(sentence_band_counts(cases))

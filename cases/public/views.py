@@ -114,11 +114,16 @@ def _facets(params, cells: counts.Cells, where: dict, found: dict) -> dict:
     return facets
 
 
-def _list_params(params, names=None) -> list[tuple[str, str]]:
-    """The query parameters /cases/ reads (or those of `names`), normalised: the
-    cache varies on these only, so unknown or reordered parameters share one entry."""
-    names = names or {*CaseFilter.base_filters, "sort", "page"}
-    return sorted((k, v) for k in params if k in names for v in params.getlist(k))
+def _normalised(params) -> QueryDict:
+    """The parameters /cases/ reads, one value each (the last, as the filters read
+    them), in a fixed order. Everything below sees these only, and the cache varies
+    on them: requests that differ in anything else (order, repeats, unknown
+    parameters) share one entry, and nothing else reaches a cached body (its links)."""
+    query = QueryDict(mutable=True)
+    for name in sorted({*CaseFilter.base_filters, "sort", "page"}):
+        if name in params:
+            query[name] = params[name]
+    return query
 
 
 def _counts(params, valid: bool) -> tuple[int, dict]:
@@ -138,7 +143,7 @@ def _counts(params, valid: bool) -> tuple[int, dict]:
             found[name] = count(others.qs)
         return cells, where, found
 
-    vary = _list_params(params, set(CaseFilter.base_filters))
+    vary = [(k, v) for k, v in params.items() if k in CaseFilter.base_filters]
     cells, where, found = cached("case-counts", build, vary=vary, per_language=False)
     # The cells already counted the results (every filter valid: `where` holds
     # all the cell filters, the cells' queryset all the others), saving a COUNT.
@@ -151,7 +156,8 @@ def case_list(request):
 
 
 def case_list_body(request, params) -> str:
-    return cached("cases", lambda: _case_list_body(request, params), vary=_list_params(params))
+    params = _normalised(params)
+    return cached("cases", lambda: _case_list_body(request, params), vary=list(params.items()))
 
 
 def _case_list_body(request, params) -> str:
@@ -177,18 +183,9 @@ def _case_list_body(request, params) -> str:
             "sort": sort,
             "export_query": params.urlencode() if valid else "",
             "filtered": any(params.get(name) for name in CaseFilter.base_filters),
-            # The pager's links keep these only: the body is cached for every
-            # request with the same recognised parameters, whatever else they carry.
-            "list_query": _as_query(_list_params(params)),
+            "list_query": params,  # the pager's links: not the request's own parameters
         },
     )
-
-
-def _as_query(pairs) -> QueryDict:
-    query = QueryDict(mutable=True)
-    for key, value in pairs:
-        query.appendlist(key, value)
-    return query
 
 
 @require_safe

@@ -3,6 +3,7 @@
 
 import logging
 import re
+import time
 
 import pytest
 from django.core.cache import cache
@@ -16,9 +17,10 @@ from tests import factories as f
 
 
 @pytest.fixture(autouse=True)
-def page_cache(settings):
+def page_cache(settings, monkeypatch):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 300
     settings.CELERY_TASK_ALWAYS_EAGER = False  # as with a broker
+    monkeypatch.setattr(warm, "_cache_is_shared", lambda: True)  # as with Redis
     cache.clear()
     yield
     cache.clear()
@@ -38,11 +40,48 @@ def test_a_burst_of_committed_writes_queues_one_warm_up(
     with django_capture_on_commit_callbacks(execute=True):
         for draft in drafts:
             services.publish_case(by=editor, case=draft)
-    assert queued == [{"countdown": settings.PUBLIC_CACHE_WARM_DELAY, "retry": False}]
-    warm.warm()  # the run starts: a write from now on queues another
+    delay = settings.PUBLIC_CACHE_WARM_DELAY
+    assert queued == [{"countdown": delay, "expires": delay + 60, "retry": False}]
+    cache.delete(warm.LAST_WRITE_KEY)  # as when the writes stopped long enough ago
+    assert warm.warm() == ["/", "/cases/", "/stats/"]
+    # the run has started: a write from now on queues another
     with django_capture_on_commit_callbacks(execute=True):
         services.unpublish_case(by=editor, case=drafts[0])
     assert len(queued) == 2
+
+
+def test_a_run_waits_until_the_writes_have_stopped_for_the_delay(editor, queued, settings):
+    settings.PUBLIC_CACHE_WARM_DELAY = 5
+    cache.set(warm.LAST_WRITE_KEY, time.time() - 2)  # the last write, two seconds ago
+    assert warm.warm() == []  # nothing built
+    assert len(queued) == 1
+    assert 2.5 < queued[0]["countdown"] <= 3  # back once five quiet seconds have passed
+    assert cache.get(warm.PENDING_KEY)  # writes meanwhile need not queue another
+    cache.set(warm.LAST_WRITE_KEY, time.time() - 6)
+    assert warm.warm() == ["/", "/cases/", "/stats/"]
+    assert cache.get(warm.PENDING_KEY) is None
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.dummy.DummyCache",
+    ],
+)
+def test_nothing_is_queued_when_each_process_has_its_own_cache(
+    editor, queued, settings, monkeypatch, backend, django_capture_on_commit_callbacks
+):
+    monkeypatch.undo()  # the real _cache_is_shared
+    settings.CACHES = {"default": {"BACKEND": backend}}
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    calls = []
+    monkeypatch.setattr(warm_public_pages, "apply_async", lambda **kw: calls.append(kw))
+    draft = f.CaseFactory(editorial_state="draft")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_case(by=editor, case=draft)
+    assert calls == []
 
 
 def test_nothing_is_queued_before_the_write_commits(editor, queued):
@@ -122,7 +161,28 @@ def test_warmed_pages_are_what_a_visitor_would_have_built_and_are_served_without
 def test_pages_warmed_for_older_content_are_not_served(client, editor):
     gone = f.CaseFactory(person__full_name="Soon Unpublished")
     warm.warm()
+    page, queries = _get(client, "/cases/")
+    assert (queries, "Soon Unpublished" in page) == (0, True)  # the warmed entry
     services.unpublish_case(by=editor, case=gone)
     page, queries = _get(client, "/cases/")
     assert queries > 0
     assert "Soon Unpublished" not in page
+
+
+def test_a_failing_receiver_after_the_commit_is_logged_not_raised(
+    editor, caplog, django_capture_on_commit_callbacks
+):
+    from casetracker.cache import content_committed
+
+    def boom(**kwargs):
+        raise RuntimeError("receiver broke")
+
+    content_committed.connect(boom, dispatch_uid="test-boom")
+    try:
+        draft = f.CaseFactory(editorial_state="draft")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.publish_case(by=editor, case=draft)
+    finally:
+        content_committed.disconnect(dispatch_uid="test-boom")
+    assert "content_committed receiver" in caplog.text
+    assert "receiver broke" in caplog.text

@@ -1,5 +1,6 @@
 """Public pages are served from the cache, and a change shows right away."""
 
+import pickle
 import re
 
 import pytest
@@ -108,6 +109,19 @@ def test_the_cached_pager_links_carry_only_the_parameters_the_list_reads(client,
     page = _get(client, "/cases/?country=KZ")[0]
     links = re.findall(r'rel="next" href="([^"]+)"', page)
     assert links == ["?country=KZ&amp;page=2"]
+    exports = re.findall(r'href="/cases/export\.csv([^"]*)"', page)
+    assert exports[0] == "?country=KZ"  # "download these results" (the footer has all)
+
+
+def test_a_repeated_parameter_lists_and_caches_what_its_last_value_says(client, db, settings):
+    settings.PUBLIC_CASES_PER_PAGE = 1
+    for country in ("KZ", "KZ", "RU", "RU", "RU"):
+        f.CaseFactory(country=country)
+    kz_then_ru = _get(client, "/cases/?country=KZ&country=RU")[0]
+    ru_then_kz = _get(client, "/cases/?country=RU&country=KZ")[0]
+    assert "3 cases" in kz_then_ru
+    assert "2 cases" in ru_then_kz
+    assert re.findall(r'rel="next" href="([^"]+)"', ru_then_kz) == ["?country=KZ&amp;page=2"]
 
 
 @pytest.mark.parametrize("url", ["/cases/?country=KZ", "/stats/"])
@@ -198,3 +212,21 @@ def cache_version():
     from casetracker.cache import public_version
 
     return public_version()
+
+
+def test_an_unreadable_entry_is_built_anew_not_a_500(client, db, monkeypatch, caplog):
+    """An entry pickled by the code before a deploy may no longer unpickle."""
+    f.CaseFactory(person__full_name="Still Listed")
+    _get(client, "/cases/")
+    readable = cache.get
+
+    def get(key, *args, **kwargs):
+        if key.startswith("public:case"):
+            raise pickle.UnpicklingError("a class was renamed")
+        return readable(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", get)
+    page, queries = _get(client, "/cases/")
+    assert "Still Listed" in page
+    assert queries > 0
+    assert "unreadable; building it anew" in caplog.text
