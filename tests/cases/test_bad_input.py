@@ -98,3 +98,116 @@ def test_every_ordered_pair_of_partial_dates_is_checked_only_once_both_are_dates
     with pytest.raises(ValidationError) as excinfo:
         obj.full_clean()
     assert "Enter a real date" in " ".join(excinfo.value.message_dict[end])
+
+
+def _workspace_case_post(**fields):
+    return {
+        "case_type": "criminal",
+        "country": "KZ",
+        "status": "trial",
+        "arrest_date": "2024-01",
+        "summary": "Detained after a rally in Almaty.",
+        "internal_notes": "Lawyer: A. K., call before visiting.",
+        **fields,
+    }
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x07", "\x1b", "\x7f", "\x9b"])
+def test_a_control_character_in_a_case_summary_is_a_field_error_that_keeps_the_form(
+    client, editor, character
+):
+    case = f.CaseFactory(editorial_state=Case.EditorialState.DRAFT, summary="Before.")
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("monitor:case_edit", args=[case.pk]),
+        _workspace_case_post(summary=f"Detained{character}[2J after a rally."),
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["summary"]
+    assert "Lawyer: A. K., call before visiting." in response.content.decode()
+    case.refresh_from_db()
+    assert case.summary == "Before."
+
+
+def test_a_line_break_in_a_one_line_field_is_refused_but_kept_in_a_text(client, editor):
+    case = f.CaseFactory(editorial_state=Case.EditorialState.DRAFT)
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("monitor:case_edit", args=[case.pk]),
+        _workspace_case_post(court="Almaty\r\nCity Court", summary="Line one.\r\nLine two.\tEnd."),
+    )
+
+    assert list(response.context["form"].errors) == ["court"]
+
+
+def test_a_control_character_is_a_field_error_in_the_admin(admin_client):
+    response = admin_client.post(
+        "/admin/people/person/add/",
+        {
+            "full_name": "Marat\x08 Zhylanbayev",
+            "slug": "marat",
+            "visibility": "public",
+            "public_biography": "Activist and ultra-marathon runner.",
+            "name_variants-TOTAL_FORMS": "0",
+            "name_variants-INITIAL_FORMS": "0",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "invisible control character (U+0008)" in body
+    assert "Activist and ultra-marathon runner." in body
+
+
+def test_a_three_megabyte_summary_is_a_field_error_that_keeps_the_rest_of_the_form(client, editor):
+    case = f.CaseFactory(editorial_state=Case.EditorialState.DRAFT, summary="Before.")
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("monitor:case_edit", args=[case.pk]),
+        _workspace_case_post(summary="Ж" * (3 * 1024 * 1024)),
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["summary"]
+    assert "This text is too long" in str(response.context["form"].errors["summary"])
+    assert "Lawyer: A. K., call before visiting." in response.content.decode()
+    case.refresh_from_db()
+    assert case.summary == "Before."
+
+
+def test_a_three_megabyte_field_is_a_field_error_in_the_admin(admin_client):
+    person = f.PersonFactory()
+    response = admin_client.post(
+        "/admin/cases/case/add/",
+        _admin_case_post(person=person.pk, internal_notes="x" * (3 * 1024 * 1024)),
+    )
+
+    assert response.status_code == 200
+    assert Case.objects.count() == 0
+    body = response.content.decode()
+    assert "This text is too long" in body
+    assert "Detained after a rally in Almaty." in body
+
+
+def test_text_within_the_limit_is_saved(settings, client, editor):
+    settings.TEXT_MAX_CHARS = 50
+    case = f.CaseFactory(editorial_state=Case.EditorialState.DRAFT)
+    client.force_login(editor)
+
+    too_long = client.post(
+        reverse("monitor:case_edit", args=[case.pk]),
+        _workspace_case_post(summary="x" * 51, internal_notes=""),
+    )
+    fits = client.post(
+        reverse("monitor:case_edit", args=[case.pk]),
+        _workspace_case_post(summary="x" * 50, internal_notes=""),
+    )
+
+    assert too_long.status_code == 200
+    assert fits.status_code == 302
