@@ -23,12 +23,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, models, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -36,6 +38,7 @@ from django.utils.translation import gettext as _
 from casetracker.cache import bump_public_version
 from casetracker.partial_dates import PartialDate
 from casetracker.records import Visibility
+from casetracker.validators import validate_no_control_characters
 from people.models import Gender, Membership, NameVariant, Organization, Person
 from people.names import normalize_name
 from people.search import skeleton
@@ -83,6 +86,9 @@ COLUMNS = [
     "source_title",
     "source_date",
 ]
+# The header and every row are refused beyond this many cells (the format has 29
+# columns; a header of 100,000 held a web worker for minutes).
+MAX_COLUMNS = 100
 CHANGE_REASON = "CSV import"
 BATCH = 500
 # Well under every backend's limit on query parameters.
@@ -90,6 +96,8 @@ CHUNK = 900
 CHARGE = re.compile(r"^([0-9A-Za-z][0-9A-Za-z.\-]*)\s*:\s*(\S.*)$")
 SENTENCE_COLUMNS = ("sentence_kind", "sentence_months", "fine_amount", "fine_currency", "fine_usd")
 SOURCE_COLUMNS = ("source_url", "source_title", "source_date")
+# Cells that may hold line breaks (text fields); every other cell is one line.
+MULTILINE_COLUMNS = ("summary",)
 
 # Model field -> CSV column, for mapping full_clean() errors back to the file.
 PERSON_COLUMNS = {
@@ -189,25 +197,65 @@ Progress = Callable[[str, int, int], None]
 # --- 1. Read ------------------------------------------------------------------
 
 
+def _csv_error(line: int, error: csv.Error) -> str:
+    """The csv module's error, said in the editor's words (its own are English only)."""
+    text = str(error)
+    if "unexpected end of data" in text:
+        message = _('a quoted cell is never closed (a " opens it and the file ends inside it).')
+    elif "expected after" in text:
+        message = _(
+            "text follows the closing quote of a cell (or a quote opened here is never "
+            'closed). Quote the whole cell and double each quote inside it ("").'
+        )
+    elif "field larger than field limit" in text:
+        message = _("a cell is longer than %(limit)d characters.") % {
+            "limit": settings.IMPORT_MAX_CELL_CHARS
+        }
+    else:
+        message = text
+    return _("Line %(line)d: %(error)s") % {"line": line, "error": message}
+
+
+def _too_many_cells(line: int, count: int) -> str:
+    values = {"line": line, "count": count, "limit": MAX_COLUMNS}
+    if line == 1:
+        return _("Line 1: the header has %(count)d columns; at most %(limit)d are read.") % values
+    return _("Line %(line)d: the row has %(count)d cells; at most %(limit)d are read.") % values
+
+
 def read_rows(data: bytes | str, report: ImportReport) -> list[tuple[int, dict[str, str]]]:
+    """Rows by line number, or a file error naming the line that cannot be read.
+
+    Strict: a quote that is never closed, or text after a closing quote, is an
+    error (a lenient reader glues the following lines into one cell). Limits on
+    columns and cell length are checked on each row as it is read, before any
+    work that grows with the row.
+    """
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             report.file_errors.append(_("The file is not UTF-8 text. Save it as CSV UTF-8."))
             return []
-    reader = csv.reader(io.StringIO(data.lstrip("\ufeff"), newline=""))
+    cell_limit = settings.IMPORT_MAX_CELL_CHARS
+    # The csv module's own limit is global to the process; it only needs to sit above
+    # ours so that ours, with its message, is the one met.
+    csv.field_size_limit(max(csv.field_size_limit(), cell_limit + 1))
+    reader = csv.reader(io.StringIO(data.lstrip("\ufeff"), newline=""), strict=True)
     try:
         header = [cell.strip() for cell in next(reader, [])]
     except csv.Error as error:
-        report.file_errors.append(_("Line 1: %(error)s") % {"error": error})
+        report.file_errors.append(_csv_error(1, error))
+        return []
+    if len(header) > MAX_COLUMNS:
+        report.file_errors.append(_too_many_cells(1, len(header)))
         return []
     if "person_name" not in header:
         report.file_errors.append(
             _("Line 1 must be the header row, with at least the column person_name.")
         )
         return []
-    duplicated = sorted({c for c in header if c and header.count(c) > 1})
+    duplicated = sorted(c for c, n in Counter(header).items() if c and n > 1)
     if duplicated:
         report.file_errors.append(
             _("Line 1: columns appear twice: %(columns)s.") % {"columns": ", ".join(duplicated)}
@@ -226,8 +274,15 @@ def read_rows(data: bytes | str, report: ImportReport) -> list[tuple[int, dict[s
         except StopIteration:
             break
         except csv.Error as error:
+            report.file_errors.append(_csv_error(line, error))
+            return []
+        if len(cells) > MAX_COLUMNS:
+            report.file_errors.append(_too_many_cells(line, len(cells)))
+            return []
+        if any(len(cell) > cell_limit for cell in cells):
             report.file_errors.append(
-                _("Line %(line)d: %(error)s") % {"line": line, "error": error}
+                _("Line %(line)d: a cell is longer than %(limit)d characters.")
+                % {"line": line, "limit": cell_limit}
             )
             return []
         if any(cell.strip() for cell in cells):
@@ -321,7 +376,19 @@ def _clean_value(model, name: str, value, column: str, errors: list[RowError]):
         return value
 
 
+def _check(validator, value, column: str, errors: list[RowError], **kwargs) -> None:
+    try:
+        validator(value, **kwargs)
+    except ValidationError as error:
+        errors.append(RowError(column, " ".join(error.messages)))
+
+
 def validate_row(line: int, row: dict[str, str], errors: list[RowError]) -> Draft | None:
+    for column, cell in row.items():
+        if column in MULTILINE_COLUMNS:
+            _check(validate_no_control_characters, cell, column, errors)
+        elif column in COLUMNS:
+            _check(validate_no_control_characters, cell, column, errors, multiline=False)
     if row.get("__extra__"):
         errors.append(RowError("person_name", _("This row has more cells than the header.")))
     if not row["person_name"]:
@@ -1067,6 +1134,12 @@ def import_cases(
     line and column, and likely duplicates. Writes happen in one transaction.
     """
     report = ImportReport()
+    if len(data) > settings.IMPORT_MAX_UPLOAD_BYTES:
+        report.file_errors.append(
+            _("The file is larger than %(limit)s.")
+            % {"limit": filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES)}
+        )
+        return report
     rows = read_rows(data, report)
     if report.file_errors:
         return report

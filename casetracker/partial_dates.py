@@ -93,6 +93,18 @@ class PartialDate:
         return str(self) < str(other)
 
 
+def certainly_after(later, earlier) -> bool:
+    """True when both are dates and `later` is certainly after `earlier`.
+
+    A model's clean() runs even when clean_fields() has already refused one of
+    the two values, which then still holds the text as typed: that field has its
+    own error, and the pair cannot be compared yet.
+    """
+    if not (isinstance(later, PartialDate) and isinstance(earlier, PartialDate)):
+        return False
+    return later.is_after(earlier)
+
+
 class _PartialDateDescriptor(DeferredAttribute):
     """Turn assigned strings into PartialDate at once, so an unsaved instance already
     computes with it. Unparseable input is kept as typed for full_clean() to report."""

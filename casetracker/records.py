@@ -11,10 +11,13 @@ its legal article: cases.models.legal.ChargeQuerySet).
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from casetracker.validators import validate_no_control_characters, validate_text_length
 
 
 class Visibility(models.TextChoices):
@@ -128,6 +131,34 @@ class Record(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    def clean_fields(self, exclude=None):
+        """Django's field checks, then two that every text of every record needs: no
+        control characters (a NUL fails on PostgreSQL at save: a 500, after the form
+        was lost) and a length limit on text fields, which have none of their own."""
+        errors: dict = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        limit = settings.TEXT_MAX_CHARS
+        for field in self._meta.concrete_fields:
+            if field.name in errors or (exclude and field.name in exclude):
+                continue
+            if not isinstance(field, (models.CharField, models.TextField)):
+                continue
+            value = getattr(self, field.attname)
+            if not isinstance(value, str):
+                continue
+            is_text = isinstance(field, models.TextField)
+            try:
+                validate_no_control_characters(value, multiline=is_text)
+                if is_text:
+                    validate_text_length(value, limit=limit)
+            except ValidationError as error:
+                errors[field.name] = error.error_list
+        if errors:
+            raise ValidationError(errors)
 
 
 class SourcedRecord(Record):

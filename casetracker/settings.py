@@ -219,6 +219,13 @@ PUBLIC_CASES_PER_PAGE = env.int("PUBLIC_CASES_PER_PAGE", default=25)
 
 
 # --- Monitors' workspace and editorial workflow --------------------------
+# Longest text any one field of a record takes (checked by Record.clean_fields, so
+# forms, the admin and the importer all give a field error). The request body limit
+# sits well above it, so that an overlong field comes back as that error with the
+# rest of the form, not as the generic 400 page (Django's default is 2.5 MB; a
+# Cyrillic character is six bytes once form-encoded).
+TEXT_MAX_CHARS = env.int("TEXT_MAX_CHARS", default=100_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=16 * 1024 * 1024)
 # Evidence uploads: size limit and the types accepted (decided by content sniffing,
 # cases/evidence.py). Files are stored in EVIDENCE_ROOT (STORAGES["default"]).
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=25 * 1024 * 1024)
@@ -451,6 +458,8 @@ SPECTACULAR_SETTINGS = {
 # Uploaded CSV files wait here (in the private file storage) between the preview
 # and the editor's confirmation.
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Longest cell the importer reads (a case summary is the longest column).
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=TEXT_MAX_CHARS)
 
 
 # --- Production stack -----------------------------------------------------

@@ -1,5 +1,7 @@
 """Validators shared by models, forms, the importer and the API."""
 
+import re
+
 import pycountry
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -26,3 +28,43 @@ def validate_currency(value: str) -> None:
 def country_name(code: str) -> str:
     country = pycountry.countries.get(alpha_2=code.upper()) if code else None
     return country.name if country else code
+
+
+# C0 controls but tab, line feed and carriage return; DEL; the C1 controls. They are
+# invisible, PostgreSQL refuses NUL in text, and escape sequences can rewrite a
+# terminal that prints a log or an export.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# A one-line field takes no line break either.
+_CONTROL_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def first_control_character(value: str, *, multiline: bool = True) -> str | None:
+    match = (_CONTROL if multiline else _CONTROL_ONE_LINE).search(value)
+    return match.group() if match else None
+
+
+def validate_no_control_characters(value, *, multiline: bool = True) -> None:
+    if not isinstance(value, str):
+        return
+    found = first_control_character(value, multiline=multiline)
+    if found is not None:
+        raise ValidationError(
+            _(
+                "This text contains an invisible control character (U+%(code)s); "
+                "remove it and try again."
+            ),
+            code="control_character",
+            params={"code": f"{ord(found):04X}"},
+        )
+
+
+def validate_text_length(value, *, limit: int) -> None:
+    if isinstance(value, str) and len(value) > limit:
+        raise ValidationError(
+            _(
+                "This text is too long: %(length)s characters; at most %(limit)s. "
+                "Shorten it or attach the full text as an evidence file."
+            ),
+            code="text_too_long",
+            params={"length": f"{len(value):,}", "limit": f"{limit:,}"},
+        )

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from casetracker.partial_dates import PartialDateField, not_in_future
+from casetracker.partial_dates import PartialDateField, certainly_after, not_in_future
 from casetracker.records import Record, RecordQuerySet, SourcedRecord, Visibility
 from casetracker.validators import validate_country
 
@@ -245,7 +245,7 @@ class Membership(SourcedRecord):
 
     def clean(self):
         super().clean()
-        if self.started_on and self.ended_on and self.started_on.is_after(self.ended_on):
+        if certainly_after(self.started_on, self.ended_on):
             raise ValidationError({"ended_on": _("The end cannot be before the start.")})
 
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casetracker.partial_dates import PartialDateField, not_in_future
+from casetracker.partial_dates import PartialDateField, certainly_after, not_in_future
 from casetracker.records import Record, SourcedRecord
 from casetracker.validators import validate_country
 
@@ -86,7 +86,7 @@ class Detention(SourcedRecord):
 
     def clean(self):
         super().clean()
-        if self.started_on and self.ended_on and self.started_on.is_after(self.ended_on):
+        if certainly_after(self.started_on, self.ended_on):
             raise ValidationError({"ended_on": _("The end cannot be before the start.")})
 
     def days(self, today=None) -> int | None:

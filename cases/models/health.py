@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casetracker.partial_dates import not_in_future
-from casetracker.records import RecordQuerySet, SourcedRecord
+from casetracker.records import RecordQuerySet, SourcedRecord, Visibility
 
 
 class HungerStrikeQuerySet(RecordQuerySet):
@@ -101,6 +101,14 @@ class HungerStrike(SourcedRecord):
             )
 
 
+class HealthObservationQuerySet(RecordQuerySet):
+    def publishable(self):
+        """Public, not archived, and not made during a confidential visit: what was
+        seen on a visit whose very existence is confidential stays confidential, here
+        as at save (HealthObservation.save), whatever an older row says."""
+        return super().publishable().exclude(visit__visibility=Visibility.CONFIDENTIAL)
+
+
 class HealthObservation(SourcedRecord):
     class Kind(models.TextChoices):
         WEIGHT = "weight", _("Weight")
@@ -148,6 +156,7 @@ class HealthObservation(SourcedRecord):
     description = models.TextField(_("description"), blank=True)
 
     published_via = "person"
+    objects = HealthObservationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("health observation")
@@ -170,6 +179,14 @@ class HealthObservation(SourcedRecord):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.get_kind_display()} ({self.observed_on})"
+
+    def save(self, *args, **kwargs):
+        # Every path (services, the admin, a visit made confidential later) saves here.
+        if self.visit_id and self.visit.visibility == Visibility.CONFIDENTIAL:
+            self.visibility = Visibility.CONFIDENTIAL
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "visibility"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

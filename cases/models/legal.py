@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from casetracker.partial_dates import PartialDateField, not_in_future
+from casetracker.partial_dates import PartialDateField, certainly_after, not_in_future
 from casetracker.records import Record, RecordQuerySet, SourcedRecord, Visibility
 from casetracker.validators import validate_country, validate_currency
 
@@ -175,7 +175,7 @@ class Case(Record):
     def clean(self):
         super().clean()
         self.country = (self.country or "").upper()
-        if self.arrest_date and self.verdict_date and self.arrest_date.is_after(self.verdict_date):
+        if certainly_after(self.arrest_date, self.verdict_date):
             raise ValidationError(
                 {"verdict_date": _("The verdict cannot be dated before the arrest.")}
             )
@@ -314,7 +314,7 @@ class Sentence(SourcedRecord):
             errors["fine_amount"] = _("Give the amount of the fine.")
         if self.kind == self.Kind.LIFE_IMPRISONMENT and self.term_months:
             errors["term_months"] = _("A life sentence has no term in months.")
-        if self.starts_on and self.ends_on and self.starts_on.is_after(self.ends_on):
+        if certainly_after(self.starts_on, self.ends_on):
             errors["ends_on"] = _("The end cannot be before the start.")
         if errors:
             raise ValidationError(errors)

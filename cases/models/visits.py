@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from casetracker.partial_dates import not_in_future
-from casetracker.records import SourcedRecord
+from casetracker.records import SourcedRecord, Visibility
 
 
 class PrisonVisit(SourcedRecord):
@@ -61,3 +61,14 @@ class PrisonVisit(SourcedRecord):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.get_kind_display()} {self.visited_on}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.visibility == Visibility.CONFIDENTIAL:
+            # Its observations inherit the confidentiality (HealthObservation.save), with
+            # a history entry each: a visit made confidential after the fact hides them.
+            for observation in self.observations.exclude(visibility=Visibility.CONFIDENTIAL):
+                observation.visit = self
+                observation._history_user = getattr(self, "_history_user", None)
+                observation._change_reason = "visit made confidential"
+                observation.save(update_fields=["visibility", "updated_at"])
