@@ -5,15 +5,22 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install lint check serve worker beat messages clean security
+.PHONY: run test install install-runtime lint check serve worker beat messages clean security
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Two stamps: serving the app (`make run`, `serve`, `worker`, `beat`) needs only the
+# runtime requirements; the checks and tests also need the test toolchain.
+$(VENV)/.installed-runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed-dev
+install-runtime: $(VENV)/.installed-runtime
 
 # A local, development-only configuration. Never used in production, where real
 # environment variables are set instead.
@@ -22,7 +29,7 @@ install: $(VENV)/.installed
 	@echo "SECRET_KEY=dev-only-$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(40))')" >> .env
 	@echo "Wrote .env with DEBUG=true and a generated development-only SECRET_KEY."
 
-run: install .env
+run: install-runtime .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py create_demo_users
@@ -50,11 +57,11 @@ security: install
 	env $(SECURITY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
 # Production-like processes without Docker (see README).
-serve: install
+serve: install-runtime
 	$(VENV)/bin/gunicorn casetracker.wsgi --bind $(HOST):$(PORT) --workers 3
-worker: install
+worker: install-runtime
 	$(VENV)/bin/celery -A casetracker worker --loglevel=info
-beat: install
+beat: install-runtime
 	$(VENV)/bin/celery -A casetracker beat --loglevel=info
 
 messages: install

@@ -7,6 +7,7 @@ import sys
 from cryptography.fernet import Fernet
 
 from casetracker.settings import BASE_DIR
+from tests import testenv
 
 PRODUCTION = {
     "DJANGO_READ_DOT_ENV": "0",
@@ -19,15 +20,9 @@ PRODUCTION = {
     "MFA_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
     "CACHE_URL": "redis://127.0.0.1:6379/6",
 }
-# Test-only defaults from tests/testenv.py must not leak into the subprocess.
+# Test-only values from tests/testenv.py must not leak into the subprocess.
 # (DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' conftest for Playwright.)
-DROPPED = {
-    "SECURE_SSL_REDIRECT",
-    "STATIC_MANIFEST",
-    "MFA_REQUIRED_FOR_STAFF",
-    "DATABASE_URL",
-    "DJANGO_ALLOW_ASYNC_UNSAFE",
-}
+DROPPED = {*testenv.PINNED, "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def check_deploy(**overrides) -> subprocess.CompletedProcess:
