@@ -49,7 +49,8 @@ lint: install
 SECURITY_ENV := DJANGO_READ_DOT_ENV=0 DEBUG=false \
 	SECRET_KEY=check-only-Zq9xW2pL7vN4rT6yU8aB1cD3eF5gH0jK-not-for-production-0123456789 \
 	ALLOWED_HOSTS=example.org CSRF_TRUSTED_ORIGINS=https://example.org \
-	BEHIND_TLS_PROXY=true SECURE_HSTS_PRELOAD=true \
+	BEHIND_TLS_PROXY=true TRUSTED_PROXY_COUNT=1 SECURE_HSTS_PRELOAD=true \
+	SITE_URL=https://example.org STALE_HEALTH_UNASSIGNED_EMAILS=alerts@example.org \
 	MFA_ENCRYPTION_KEYS=Y2hlY2stb25seS1ub3QtYS1yZWFsLWtleS0wMDAwMDA= \
 	CACHE_URL=redis://127.0.0.1:6379/0
 security: install

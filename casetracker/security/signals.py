@@ -89,6 +89,9 @@ _MFA_HANDLERS = {
     mfa_signals.authenticator_removed: _mfa_event("mfa_authenticator_removed"),
     mfa_signals.authenticator_reset: _mfa_event("mfa_recovery_codes_reset"),
     mfa_signals.authentication_failed: _mfa_event("mfa_failed"),
+    # The second step of a sign-in (or a re-authentication) passed: the log shows
+    # that a code was asked for and given, not only that a sign-in succeeded.
+    mfa_signals.authenticator_used: _mfa_event("mfa_succeeded"),
 }
 for _signal, _handler in _MFA_HANDLERS.items():
     _signal.connect(_handler, dispatch_uid=f"ct_security_{id(_signal)}")
