@@ -8,6 +8,11 @@ from django.contrib.auth.models import Group
 from django.http import HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from casetracker.security.log import security_event
+from casetracker.security.net import lift_lockouts
 
 from .forms import PRIVILEGE_FIELDS, AdminUserChangeForm
 from .models import User
@@ -52,6 +57,32 @@ class CasetrackerUserAdmin(UserAdmin):
 
     form = AdminUserChangeForm
     search_fields = ("username", "first_name", "last_name", "email")
+    actions = ["lift_lockouts"]
+
+    @admin.action(description=_("Lift sign-in lockouts"), permissions=["change"])
+    def lift_lockouts(self, request, queryset):
+        """An administrator vouches for a locked-out monitor (e.g. on the phone):
+        every address locked for these usernames may try again at once."""
+        lifted = 0
+        for user in queryset:
+            if lift_lockouts(user):
+                lifted += 1
+                security_event(
+                    "lockout_lifted",
+                    request=request,
+                    target_user_id=user.pk,
+                    target_username=user.get_username(),
+                    reason="administrator",
+                )
+        self.message_user(
+            request,
+            ngettext(
+                "Lifted the lockouts of %(count)d account.",
+                "Lifted the lockouts of %(count)d accounts.",
+                lifted,
+            )
+            % {"count": lifted},
+        )
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

@@ -10,7 +10,7 @@ from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
 from .log import security_event
-from .net import client_ip, login_username
+from .net import client_ip, lift_lockouts, login_username
 from .sessions import end_all_sessions, stamp_login
 
 User = get_user_model()
@@ -102,6 +102,14 @@ def _password_event(name):
         security_event(name, request=request, user=user)
 
     return handler
+
+
+@receiver(account_signals.password_reset, dispatch_uid="ct_security_reset_lifts_lockout")
+def on_password_reset(sender, request=None, user=None, **kwargs):
+    # The owner proved they hold the account's email: an attacker's lockout of
+    # that username (from any address) must not keep them out.
+    if user is not None and lift_lockouts(user):
+        security_event("lockout_lifted", request=request, user=user, reason="password_reset")
 
 
 _PASSWORD_HANDLERS = {
