@@ -109,7 +109,8 @@ CACHE_URL = env.str("CACHE_URL", default="")
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis, except that sign-in state survives a Redis outage.
+            "BACKEND": "casetracker.security.cache.ResilientRedisCache",
             "LOCATION": CACHE_URL,
             # A cache outage must not take the public site down: misses fall back.
             "OPTIONS": {
