@@ -147,6 +147,14 @@ def notify_new_flags(*, now: dt.datetime | None = None) -> int:
         unassigned = [flag for person_id, flag in flags.items() if person_id not in assigned]
         if unassigned:
             logger.warning("stale health: %d flagged people have no monitor", len(unassigned))
+            if not settings.STALE_HEALTH_UNASSIGNED_EMAILS:
+                # Claimed all the same (a retry would not find anyone either), but
+                # said loudly: `check --deploy` warns about this setting too.
+                logger.warning(
+                    "stale health: STALE_HEALTH_UNASSIGNED_EMAILS is empty, so nobody "
+                    "is told about %d unassigned flagged people",
+                    len(unassigned),
+                )
             for email in settings.STALE_HEALTH_UNASSIGNED_EMAILS:
                 recipients[email] = _Recipient(email, "", unassigned)
         _send(list(recipients.values()), "stale_health_flags", now)

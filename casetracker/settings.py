@@ -30,7 +30,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+SITE_URL = env.str("SITE_URL", default="") or "http://127.0.0.1:8000"
+# Links in emails point at SITE_URL: `check --deploy` warns while it is the default.
+SITE_URL_CONFIGURED = bool(env.str("SITE_URL", default=""))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -107,7 +109,8 @@ CACHE_URL = env.str("CACHE_URL", default="")
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis, except that sign-in state survives a Redis outage.
+            "BACKEND": "casetracker.security.cache.ResilientRedisCache",
             "LOCATION": CACHE_URL,
             # A cache outage must not take the public site down: misses fall back.
             "OPTIONS": {
@@ -295,6 +298,7 @@ LOGOUT_REDIRECT_URL = "/"
 # (lockout, rate limits, security log, session list). 0 = trust no proxy:
 # X-Forwarded-For is ignored and REMOTE_ADDR is the client.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # Accounts: usernames, no self-service signup (administrators create accounts).
@@ -355,6 +359,10 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
 STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
 STAFF_SESSION_MAX_SECONDS = env.int("STAFF_SESSION_MAX_SECONDS", default=10 * 3600)
 SESSION_COOKIE_SAMESITE = "Lax"
+# The language cookie says which language a monitor reads: over HTTPS only, like the session.
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 # "__Host-" binds the cookie to this exact host over HTTPS (no subdomain can set it).
 SESSION_COOKIE_NAME = "sessionid" if DEBUG else "__Host-sessionid"
 

@@ -48,3 +48,29 @@ def test_database_url_selects_postgresql():
         }
     )
     assert result.stdout.split()[1] == "django.db.backends.postgresql"
+
+
+def test_the_suite_pins_the_settings_it_tests_whatever_the_shell_exports():
+    # `make test` from a shell with a developer's or a deployment's variables exported.
+    exported = {
+        **os.environ,
+        "DEBUG": "true",
+        "TRUSTED_PROXY_COUNT": "3",
+        "MFA_REQUIRED_FOR_STAFF": "true",
+        "AXES_FAILURE_LIMIT": "50",
+    }
+    result = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-c",
+            "import tests.testenv; import casetracker.settings as s; "
+            "print(s.DEBUG, s.TRUSTED_PROXY_COUNT, s.MFA_REQUIRED_FOR_STAFF, s.AXES_FAILURE_LIMIT)",
+        ],
+        cwd=ROOT,
+        env=exported,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "0", "False", "5"]

@@ -1,18 +1,71 @@
-"""Loaded by pytest before Django (see pyproject.toml): test-only defaults."""
+"""Loaded by pytest before Django (see pyproject.toml): the environment the tests assume.
+
+The suite must pass whatever the shell running `make test` exports (a developer's
+`DEBUG=true`, a deployment's `TRUSTED_PROXY_COUNT=1`): the values below are
+pinned, not defaulted, and the deployment tunables are removed so that tests see
+the documented defaults. Only what says where the services are (DATABASE_URL,
+CELERY_BROKER_URL, CACHE_URL, ...) and the secret key pass through. Tests that
+need another value set it themselves (pytest-django's `settings` fixture).
+"""
 
 import os
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casetracker.settings")
+PINNED = {
+    "DJANGO_SETTINGS_MODULE": "casetracker.settings",
+    "DEBUG": "false",
+    "DJANGO_READ_DOT_ENV": "0",  # tests never read a developer .env
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    # Tests talk plain HTTP to the test client and run without `collectstatic`;
+    # production values of these are checked by the deploy-settings tests.
+    "SECURE_SSL_REDIRECT": "false",
+    "STATIC_MANIFEST": "false",
+    # Staff MFA enrolment is enforced in production; the general suite signs staff in
+    # with force_login and no authenticator. tests/security turns it on where it tests it.
+    "MFA_REQUIRED_FOR_STAFF": "false",
+    # Each test sees its own data: the public page cache (casetracker/cache.py) is
+    # off, except in tests/stack/test_page_cache.py, which turns it on and clears it.
+    "PUBLIC_PAGE_CACHE_SECONDS": "0",
+}
+
+# Deployment tunables: the tests assert their defaults (README, SECURITY.md).
+CLEARED = (
+    "ALLOWED_HOSTS",
+    "API_PUBLIC_RATE",
+    "API_TOKEN_RATE",
+    "AXES_COOLOFF_MINUTES",
+    "AXES_ENABLED",
+    "AXES_FAILURE_LIMIT",
+    "BEHIND_TLS_PROXY",
+    "CSRF_TRUSTED_ORIGINS",
+    "EVIDENCE_MAX_BYTES",
+    "EVIDENCE_ROOT",
+    "IMPORT_MAX_UPLOAD_BYTES",
+    "LOGIN_THROTTLE_FAILURES",
+    "LOGIN_THROTTLE_MAX_DELAY_SECONDS",
+    "MFA_ENCRYPTION_KEYS",
+    "MFA_FAILURE_LIMIT",
+    "MFA_FAILURE_WINDOW_SECONDS",
+    "MFA_TOTP_ISSUER",
+    "PUBLIC_CACHE_WARM_DELAY",
+    "PUBLIC_CASES_PER_PAGE",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_HSTS_SECONDS",
+    "SECURITY_LOG_FILE",
+    "SESSION_COOKIE_AGE",
+    "SITE_URL",
+    "STAFF_SESSION_IDLE_SECONDS",
+    "STAFF_SESSION_MAX_SECONDS",
+    "STALE_HEALTH_DAYS",
+    "STALE_HEALTH_DIGEST_HOUR",
+    "STALE_HEALTH_FULL_SWEEP_HOURS",
+    "STALE_HEALTH_HUNGER_STRIKE_DAYS",
+    "STALE_HEALTH_UNASSIGNED_EMAILS",
+    "STATIC_ROOT",
+    "TIME_ZONE",
+    "TRUSTED_PROXY_COUNT",
+)
+
+os.environ.update(PINNED)
+for _name in CLEARED:
+    os.environ.pop(_name, None)
 os.environ.setdefault("SECRET_KEY", "insecure-key-for-tests-only")
-os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
-# Tests talk plain HTTP to the test client and run without `collectstatic`;
-# production values of these are checked by the deploy-settings tests.
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("STATIC_MANIFEST", "false")
-os.environ.setdefault("DJANGO_READ_DOT_ENV", "0")  # tests never read a developer .env
-# Staff MFA enrolment is enforced in production; the general suite signs staff in
-# with force_login and no authenticator. tests/security turns it on where it tests it.
-os.environ.setdefault("MFA_REQUIRED_FOR_STAFF", "false")
-# Each test sees its own data: the public page cache (casetracker/cache.py) is
-# off, except in tests/stack/test_page_cache.py, which turns it on and clears it.
-os.environ.setdefault("PUBLIC_PAGE_CACHE_SECONDS", "0")

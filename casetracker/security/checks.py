@@ -59,4 +59,32 @@ def production_security(app_configs, **kwargs):
                 id="casetracker.security.W005",
             )
         )
+    if getattr(settings, "BEHIND_TLS_PROXY", False) and settings.TRUSTED_PROXY_COUNT <= 0:
+        issues.append(
+            Warning(
+                "BEHIND_TLS_PROXY is on but TRUSTED_PROXY_COUNT is 0: every client has the "
+                "proxy's address, so five wrong passwords from anywhere lock a monitor out "
+                "for everyone, and the security log cannot tell clients apart.",
+                hint="Set TRUSTED_PROXY_COUNT to the number of proxies that append to "
+                "X-Forwarded-For (usually 1).",
+                id="casetracker.security.W006",
+            )
+        )
+    if not getattr(settings, "SITE_URL_CONFIGURED", True):
+        issues.append(
+            Warning(
+                "SITE_URL is not set: links in alert emails point at http://127.0.0.1:8000.",
+                hint="Set SITE_URL to the public https:// address of the site.",
+                id="casetracker.security.W007",
+            )
+        )
+    if not settings.STALE_HEALTH_UNASSIGNED_EMAILS:
+        issues.append(
+            Warning(
+                "STALE_HEALTH_UNASSIGNED_EMAILS is empty: nobody hears when a prisoner no "
+                "monitor is assigned to is overdue for a health update.",
+                hint="Set it to one or more addresses (comma-separated).",
+                id="casetracker.security.W008",
+            )
+        )
     return issues

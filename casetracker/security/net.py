@@ -53,3 +53,12 @@ def login_username(request: HttpRequest, credentials: dict | None = None) -> str
     if not isinstance(value, str):
         return None
     return value.strip().lower()[:150] or None
+
+
+def lift_lockouts(user) -> int:
+    """Lift every lockout of `user`'s username, from every address (their owner
+    proved who they are by resetting the password, or an administrator vouched
+    for them). Returns how many locked or counting address pairs were cleared."""
+    from axes.utils import reset
+
+    return reset(username=user.get_username().strip().lower())

@@ -10,7 +10,7 @@ from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
 from .log import security_event
-from .net import client_ip, login_username
+from .net import client_ip, lift_lockouts, login_username
 from .sessions import end_all_sessions, stamp_login
 
 User = get_user_model()
@@ -89,6 +89,9 @@ _MFA_HANDLERS = {
     mfa_signals.authenticator_removed: _mfa_event("mfa_authenticator_removed"),
     mfa_signals.authenticator_reset: _mfa_event("mfa_recovery_codes_reset"),
     mfa_signals.authentication_failed: _mfa_event("mfa_failed"),
+    # The second step of a sign-in (or a re-authentication) passed: the log shows
+    # that a code was asked for and given, not only that a sign-in succeeded.
+    mfa_signals.authenticator_used: _mfa_event("mfa_succeeded"),
 }
 for _signal, _handler in _MFA_HANDLERS.items():
     _signal.connect(_handler, dispatch_uid=f"ct_security_{id(_signal)}")
@@ -99,6 +102,14 @@ def _password_event(name):
         security_event(name, request=request, user=user)
 
     return handler
+
+
+@receiver(account_signals.password_reset, dispatch_uid="ct_security_reset_lifts_lockout")
+def on_password_reset(sender, request=None, user=None, **kwargs):
+    # The owner proved they hold the account's email: an attacker's lockout of
+    # that username (from any address) must not keep them out.
+    if user is not None and lift_lockouts(user):
+        security_event("lockout_lifted", request=request, user=user, reason="password_reset")
 
 
 _PASSWORD_HANDLERS = {

@@ -102,6 +102,18 @@ def test_flags_nobody_is_assigned_to_go_to_the_fallback_address(settings):
 
 
 @pytest.mark.django_db
+def test_flags_nobody_would_hear_about_are_logged_as_a_warning(settings, caplog):
+    settings.STALE_HEALTH_UNASSIGNED_EMAILS = []
+    overdue_prisoner("Nobody's Prisoner")
+
+    run()
+
+    assert mail.outbox == []
+    assert "STALE_HEALTH_UNASSIGNED_EMAILS is empty" in caplog.text
+    assert any(record.levelname == "WARNING" for record in caplog.records)
+
+
+@pytest.mark.django_db
 def test_a_digest_subscriber_gets_no_immediate_email_but_one_digest_a_day(monitor_with_email):
     set_health_alert_delivery(user=monitor_with_email, delivery="daily_digest")
     overdue_prisoner("Marat Zhylanbayev", monitor_with_email)

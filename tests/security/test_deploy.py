@@ -7,6 +7,7 @@ import sys
 from cryptography.fernet import Fernet
 
 from casetracker.settings import BASE_DIR
+from tests import testenv
 
 PRODUCTION = {
     "DJANGO_READ_DOT_ENV": "0",
@@ -18,16 +19,13 @@ PRODUCTION = {
     "SECURE_HSTS_PRELOAD": "true",
     "MFA_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
     "CACHE_URL": "redis://127.0.0.1:6379/6",
+    "TRUSTED_PROXY_COUNT": "1",
+    "SITE_URL": "https://casetracker.example.org",
+    "STALE_HEALTH_UNASSIGNED_EMAILS": "alerts@casetracker.example.org",
 }
-# Test-only defaults from tests/testenv.py must not leak into the subprocess.
+# Test-only values from tests/testenv.py must not leak into the subprocess.
 # (DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' conftest for Playwright.)
-DROPPED = {
-    "SECURE_SSL_REDIRECT",
-    "STATIC_MANIFEST",
-    "MFA_REQUIRED_FOR_STAFF",
-    "DATABASE_URL",
-    "DJANGO_ALLOW_ASYNC_UNSAFE",
-}
+DROPPED = {*testenv.PINNED, "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def check_deploy(**overrides) -> subprocess.CompletedProcess:
@@ -64,3 +62,24 @@ def test_check_deploy_fails_without_a_shared_cache_for_used_codes():
 
     assert result.returncode != 0
     assert "casetracker.security.W003" in result.stderr
+
+
+def test_check_deploy_fails_behind_a_proxy_that_no_client_address_is_trusted_from():
+    result = check_deploy(TRUSTED_PROXY_COUNT="0")
+
+    assert result.returncode != 0
+    assert "casetracker.security.W006" in result.stderr
+
+
+def test_check_deploy_fails_without_site_url():
+    result = check_deploy(SITE_URL="")
+
+    assert result.returncode != 0
+    assert "casetracker.security.W007" in result.stderr
+
+
+def test_check_deploy_fails_when_nobody_hears_about_unassigned_prisoners():
+    result = check_deploy(STALE_HEALTH_UNASSIGNED_EMAILS="")
+
+    assert result.returncode != 0
+    assert "casetracker.security.W008" in result.stderr

@@ -97,3 +97,20 @@ def test_admin_and_account_pages_need_no_inline_script_or_style(admin_client, cl
         assert not INLINE_SCRIPT.search(body), path
         assert not INLINE_HANDLER.search(body), path
         assert set(INLINE_STYLE.findall(body)) <= BLOCKED_COSMETIC_STYLES, path
+
+
+def test_the_language_cookie_is_secure_and_same_site_lax(client, settings):
+    response = client.post("/i18n/setlang/", {"language": "ru", "next": "/"}, secure=True)
+
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "ru"
+    assert cookie["secure"] is True
+    assert cookie["samesite"] == "Lax"
+    assert cookie["httponly"] is True
+
+
+def test_the_language_cookie_follows_the_session_cookie_settings():
+    from casetracker import settings as module
+
+    assert module.LANGUAGE_COOKIE_SECURE == module.SESSION_COOKIE_SECURE
+    assert module.LANGUAGE_COOKIE_SAMESITE == "Lax"

@@ -100,3 +100,60 @@ def test_failed_attempts_are_stored_without_the_password(client, monitor):
     attempt = AccessAttempt.objects.get()
     assert attempt.failures_since_start == 5
     assert "wrong password 123" not in f"{attempt.post_data} {attempt.get_data}"
+
+
+def reset_password_by_email(client, user, new_password):
+    import re
+
+    from django.core import mail
+
+    user.email = f"{user.username}@example.org"
+    user.save()
+    client.post("/accounts/password/reset/", {"email": user.email}, REMOTE_ADDR=ELSEWHERE)
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", mail.outbox[-1].body)
+    form_url = client.get(link.group(1), REMOTE_ADDR=ELSEWHERE)["Location"]
+    response = client.post(
+        form_url, {"password1": new_password, "password2": new_password}, REMOTE_ADDR=ELSEWHERE
+    )
+    assert response.status_code == 302
+
+
+def test_a_password_reset_lifts_the_lockout_of_that_username(client, monitor, security_log):
+    fail_five_times(client, "monitor")
+    new_password = "a new and long passphrase 42"
+
+    reset_password_by_email(client, monitor, new_password)
+
+    sign_in(client, "monitor", new_password, ip=ATTACKER)
+    assert is_signed_in(client)
+    (event,) = security_log.named("lockout_lifted")
+    assert (event["username"], event["reason"]) == ("monitor", "password_reset")
+
+
+def test_an_administrator_lifts_a_lockout_from_the_admin(client, monitor, administrator):
+    fail_five_times(client, "monitor")
+    admin_client = type(client)()
+    admin_client.force_login(administrator)
+
+    response = admin_client.post(
+        "/admin/accounts/user/",
+        {"action": "lift_lockouts", "_selected_action": [monitor.pk]},
+    )
+
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.filter(username="monitor").exists()
+    sign_in(client, "monitor", ip=ATTACKER)
+    assert is_signed_in(client)
+
+
+def test_lifting_one_lockout_leaves_the_others(client, monitor, editor, administrator):
+    fail_five_times(client, "monitor")
+    fail_five_times(client, "editor", ip=ELSEWHERE)
+    admin_client = type(client)()
+    admin_client.force_login(administrator)
+
+    admin_client.post(
+        "/admin/accounts/user/", {"action": "lift_lockouts", "_selected_action": [monitor.pk]}
+    )
+
+    assert sign_in(client, "editor", ip=ELSEWHERE).status_code == 429

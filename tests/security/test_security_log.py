@@ -4,7 +4,7 @@ import pytest
 
 from casetracker.security.log import security_event
 
-from .conftest import enrol_totp, sign_in
+from .conftest import current_code, enrol_totp, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -60,14 +60,31 @@ def test_a_wrong_second_factor_code_is_logged_without_the_code(client, monitor, 
     assert "924613" not in "".join(security_log.raw)
 
 
+def test_the_second_factor_step_of_a_sign_in_is_logged(client, monitor, security_log):
+    secret = enrol_totp(monitor)
+    sign_in(client, "monitor", ip=ADDRESS)
+    code = current_code(secret)
+
+    client.post("/accounts/2fa/authenticate/", {"code": code}, REMOTE_ADDR=ADDRESS)
+
+    (event,) = security_log.named("mfa_succeeded")
+    assert (event["username"], event["ip"], event["authenticator_type"]) == (
+        "monitor",
+        ADDRESS,
+        "totp",
+    )
+    assert [e["event"] for e in security_log.events][-2:] == ["mfa_succeeded", "login_succeeded"]
+    assert code not in "".join(security_log.raw)
+
+
 def test_a_permission_denial_is_logged(client, researcher, security_log):
     client.force_login(researcher)
 
-    client.get("/admin/login/", REMOTE_ADDR=ADDRESS)  # signed in, not staff: refused
+    client.get("/monitor/", REMOTE_ADDR=ADDRESS)  # signed in, not staff: refused
 
     (event,) = security_log.named("permission_denied")
     assert event["username"] == "researcher"
-    assert event["path"] == "/admin/login/"
+    assert event["path"] == "/monitor/"
 
 
 def test_events_keep_only_whitelisted_fields(rf, editor, security_log):
