@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -125,13 +126,15 @@ def _save_or_error(form, action, formsets=None):
 @staff_view
 def workspace(request):
     user = request.user
+    now = timezone.now()
     return render(
         request,
         "monitor/workspace.html",
         {
+            "now": now,
             "my_cases": queries.my_cases(user),
             "strikes": queries.ongoing_strikes(user),
-            "overdue": queries.overdue_people(user),
+            "overdue": queries.overdue_people(user, now=now),
             "activity": queries.recent_activity(user),
             "can_publish": access.can_publish(user),
             "review_count": Case.objects.active()
