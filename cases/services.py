@@ -104,6 +104,28 @@ def _guard_live(obj: Model, by, *, was_live: bool = False) -> None:
         )
 
 
+def visibility_choices(*, by, person: Person) -> list[tuple[str, str]]:
+    """The visibilities `by` may give a new record of this person (a visit, an
+    observation): the forms offer these and nothing else, so a monitor is never
+    offered a choice that _guard_live then refuses.
+
+    On a published case a monitor's "public" is refused today (only an editor
+    makes a record public); when that becomes a proposal to the editor, offer it
+    here again, labelled "Propose for publication".
+    """
+    if person.pk not in people_refused_public(by=by, people=[person.pk]):
+        return list(Visibility.choices)
+    return [choice for choice in Visibility.choices if choice[0] != Visibility.PUBLIC]
+
+
+def people_refused_public(*, by, people) -> set[int]:
+    """Ids among `people` whose new visits and observations `by` may not make public:
+    _would_be_live for records published via their person, in one query."""
+    if can_publish(by):
+        return set()
+    return set(Person.objects.public().filter(pk__in=people).values_list("pk", flat=True))
+
+
 def _require_publisher(by) -> None:
     if not can_publish(by):
         raise PermissionDenied(_("Only editors publish."))

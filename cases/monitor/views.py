@@ -89,6 +89,7 @@ def _form_page(request, form, *, title, back, submit=None, multipart=False, intr
         "monitor/form.html",
         {
             "form": form,
+            "errors": forms.error_links(form),
             "title": title,
             "back": back,
             "submit": submit or _("Save"),
@@ -377,38 +378,53 @@ def visit_new(request):
     if request.GET.get("case", "").isdigit():
         initial["case"] = access.access_case(user, request.GET["case"]).pk
     data = _posted(request)
-    form = forms.VisitForm(data, initial=initial, cases=cases)
-    observations = forms.ObservationFormSet(data, prefix="observations")
+    form = forms.VisitForm(data, initial=initial, cases=cases, by=user)
+    observations = forms.ObservationFormSet(
+        data,
+        prefix="observations",
+        form_kwargs={"visibility_choices": form.visibility_choices},
+    )
     sources = forms.SourceFormSet(data, prefix="sources")
+    formsets = {"observations": observations, "sources": sources}
+    # Every check in one pass (the visibility rule included: the forms offer only
+    # what the service accepts), so every error shows at once.
     if request.method == "POST" and all(
         [form.is_valid(), observations.is_valid(), sources.is_valid()]
     ):
-
-        def save():
-            return services.record_visit(
-                by=user,
-                case=form.cleaned_data["case"],
-                visit=_fields(form, services.VISIT_FIELDS),
-                observations=[
-                    _fields(f, forms.VisitObservationForm.Meta.fields)
-                    for f in observations.forms
-                    if f.has_changed()
-                ],
-                sources=[
-                    _fields(f, forms.VisitSourceForm.Meta.fields)
-                    for f in sources.forms
-                    if f.has_changed()
-                ],
-            )
-
-        visit = _save_or_error(form, save, {"observations": observations, "sources": sources})
+        visit = _save_or_error(form, lambda: _record_visit(user, form, formsets), formsets)
         if visit:
             messages.success(request, _("Visit report saved."))
             return redirect(reverse("monitor:visit_detail", args=[visit.pk]) + "?saved=1")
     return render(
         request,
         "monitor/visit_form.html",
-        {"form": form, "observations": observations, "sources": sources},
+        {
+            "form": form,
+            "observations": observations,
+            "sources": sources,
+            "errors": forms.error_links(
+                form,
+                [(observations, _("Observation %(n)s")), (sources, _("Source %(n)s"))],
+            ),
+        },
+    )
+
+
+def _record_visit(user, form, formsets):
+    return services.record_visit(
+        by=user,
+        case=form.cleaned_data["case"],
+        visit=_fields(form, services.VISIT_FIELDS),
+        observations=[
+            _fields(f, forms.VisitObservationForm.Meta.fields)
+            for f in formsets["observations"].forms
+            if f.has_changed()
+        ],
+        sources=[
+            _fields(f, forms.VisitSourceForm.Meta.fields)
+            for f in formsets["sources"].forms
+            if f.has_changed()
+        ],
     )
 
 
@@ -461,7 +477,9 @@ def observation_new(request, pk):
     person = access.access_person(user, pk)
     return _form_view(
         request,
-        forms.ObservationForm(_posted(request)),
+        forms.ObservationForm(
+            _posted(request), visibility_choices=services.visibility_choices(by=user, person=person)
+        ),
         save=lambda data: services.record_observation(by=user, person=person, data=data),
         saved=_("Observation saved."),
         back=reverse("monitor:person_detail", args=[person.pk]),
