@@ -14,12 +14,13 @@ Policy enforced here (and mirrored by cases.access for views):
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
@@ -192,17 +193,36 @@ def record_visit(
     visit: Mapping[str, Any],
     observations: Sequence[Mapping[str, Any]] = (),
     sources: Sequence[Mapping[str, Any]] = (),
+    idempotency_key: uuid.UUID | None = None,
 ) -> PrisonVisit:
     """A visit report with its health observations and sources: all saved, or none.
 
     Observations default to the visit's date; every source of the report is cited
     by the visit and by each observation. Errors of the i-th observation or source
     are keyed `observations-<i>-<field>` / `sources-<i>-<field>`.
+
+    With an idempotency key (a device's outbox sends one per report), sending the
+    same report again returns the visit the first send created, whatever else the
+    resend carries; the unique column settles two sends racing.
     """
-    new_visit = PrisonVisit(person=case.person, case=case)
+    if idempotency_key is not None:
+        existing = _sent_before(by, idempotency_key)
+        if existing is not None:
+            return existing
+    new_visit = PrisonVisit(person=case.person, case=case, idempotency_key=idempotency_key)
     _assign(new_visit, visit, VISIT_FIELDS)
     _guard_live(new_visit, by)
-    _save(new_visit, by)
+    _stamp(new_visit, by)
+    new_visit.full_clean(exclude=["idempotency_key"])
+    try:
+        with transaction.atomic():
+            new_visit.save()
+    except IntegrityError:
+        # The same report, sent twice at once: the other send won.
+        existing = _sent_before(by, idempotency_key) if idempotency_key else None
+        if existing is None:
+            raise
+        return existing
 
     saved_sources = []
     for i, data in enumerate(sources):
@@ -229,6 +249,14 @@ def record_visit(
     if observations:
         refresh_health_due(person_ids=[case.person_id])
     return new_visit
+
+
+def _sent_before(by, key: uuid.UUID) -> PrisonVisit | None:
+    visit = PrisonVisit.objects.filter(idempotency_key=key).first()
+    if visit is not None and visit.created_by_id != by.pk:
+        # A key is the device's secret; another account's key reveals nothing.
+        raise ValidationError(_("This report cannot be saved; open a new form and try again."))
+    return visit
 
 
 @transaction.atomic

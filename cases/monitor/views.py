@@ -6,13 +6,14 @@ may not touch); every write goes through a cases.services action.
 
 from __future__ import annotations
 
+import json
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
@@ -32,6 +33,7 @@ from cases.models import (
 )
 from cases.public.pages import case_page_context
 from cases.snapshots import build_snapshot, diff_snapshots
+from casetracker.security import sealing
 from casetracker.security.log import security_event
 
 from . import forms, queries
@@ -369,6 +371,20 @@ def publication_restore(request, pk):
 # --- visits --------------------------------------------------------------------------
 
 
+def _wants_json(request) -> bool:
+    """The page's outbox sends with fetch() and reads a JSON answer."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _unsealed(request, sealed: str) -> QueryDict:
+    """The form data of an outbox entry the page sealed to the server."""
+    try:
+        payload = json.loads(sealing.unseal(sealed, user=request.user))
+        return QueryDict(payload["form"], mutable=False)
+    except (sealing.Unreadable, ValueError, TypeError, KeyError) as error:
+        raise SuspiciousOperation("unreadable outbox entry") from error
+
+
 @staff_view
 def visit_new(request):
     user = request.user
@@ -378,6 +394,15 @@ def visit_new(request):
     if request.GET.get("case", "").isdigit():
         initial["case"] = access.access_case(user, request.GET["case"]).pk
     data = _posted(request)
+    if data is not None and "sealed" in data:
+        # An outbox entry: sent by the page when back online (JSON), or opened
+        # to be corrected (the form, filled in, with its errors).
+        try:
+            data = _unsealed(request, data["sealed"])
+        except SuspiciousOperation:
+            if _wants_json(request):
+                return JsonResponse({"error": "unreadable"}, status=400)
+            raise
     form = forms.VisitForm(data, initial=initial, cases=cases, by=user)
     observations = forms.ObservationFormSet(
         data,
@@ -394,19 +419,19 @@ def visit_new(request):
         visit = _save_or_error(form, lambda: _record_visit(user, form, formsets), formsets)
         if visit:
             messages.success(request, _("Visit report saved."))
-            return redirect(reverse("monitor:visit_detail", args=[visit.pk]) + "?saved=1")
+            url = reverse("monitor:visit_detail", args=[visit.pk]) + "?saved=1"
+            if _wants_json(request):
+                return JsonResponse({"saved": url})
+            return redirect(url)
+    errors = forms.error_links(
+        form, [(observations, _("Observation %(n)s")), (sources, _("Source %(n)s"))]
+    )
+    if request.method == "POST" and _wants_json(request):
+        return JsonResponse({"errors": [e.message for e in errors]}, status=422)
     return render(
         request,
         "monitor/visit_form.html",
-        {
-            "form": form,
-            "observations": observations,
-            "sources": sources,
-            "errors": forms.error_links(
-                form,
-                [(observations, _("Observation %(n)s")), (sources, _("Source %(n)s"))],
-            ),
-        },
+        {"form": form, "observations": observations, "sources": sources, "errors": errors},
     )
 
 
@@ -414,6 +439,7 @@ def _record_visit(user, form, formsets):
     return services.record_visit(
         by=user,
         case=form.cleaned_data["case"],
+        idempotency_key=form.cleaned_data.get("idempotency_key"),
         visit=_fields(form, services.VISIT_FIELDS),
         observations=[
             _fields(f, forms.VisitObservationForm.Meta.fields)
