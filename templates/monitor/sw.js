@@ -18,6 +18,16 @@ self.addEventListener("install", function (event) {
   event.waitUntil(
     caches.open(SHELL).then(function (cache) {
       return cache.addAll(ASSETS);
+    }).then(function () {
+      // The workspace and the blank visit form, so they open offline even if
+      // never visited since the worker arrived.
+      return caches.open(PAGES).then(function (cache) {
+        return Promise.all(SHELL_PAGES.map(function (path) {
+          return fetch(path, { credentials: "same-origin" }).then(function (response) {
+            if (response.ok && !response.redirected) return cache.put(self.location.origin + path, response);
+          }).catch(function () { /* offline at install: cached on the next visit */ });
+        }));
+      });
     }).then(function () { return self.skipWaiting(); })
   );
 });
