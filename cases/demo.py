@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from cases.health import refresh_health_due
 from cases.models import (
     Case,
     Charge,
@@ -514,4 +515,7 @@ def load_reference_case() -> Loader:
         },
         sources=[report, activist],
     )
+    # Loading writes health-relevant data like any service does: the due moments
+    # must be true at once, not after the stale-health job first runs.
+    refresh_health_due(person_ids=[toregozhina.pk, zhylanbayev.pk])
     return L

@@ -14,12 +14,13 @@ Policy enforced here (and mirrored by cases.access for views):
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
@@ -104,6 +105,28 @@ def _guard_live(obj: Model, by, *, was_live: bool = False) -> None:
         )
 
 
+def visibility_choices(*, by, person: Person) -> list[tuple[str, str]]:
+    """The visibilities `by` may give a new record of this person (a visit, an
+    observation): the forms offer these and nothing else, so a monitor is never
+    offered a choice that _guard_live then refuses.
+
+    On a published case a monitor's "public" is refused today (only an editor
+    makes a record public); when that becomes a proposal to the editor, offer it
+    here again, labelled "Propose for publication".
+    """
+    if person.pk not in people_refused_public(by=by, people=[person.pk]):
+        return list(Visibility.choices)
+    return [choice for choice in Visibility.choices if choice[0] != Visibility.PUBLIC]
+
+
+def people_refused_public(*, by, people) -> set[int]:
+    """Ids among `people` whose new visits and observations `by` may not make public:
+    _would_be_live for records published via their person, in one query."""
+    if can_publish(by):
+        return set()
+    return set(Person.objects.public().filter(pk__in=people).values_list("pk", flat=True))
+
+
 def _require_publisher(by) -> None:
     if not can_publish(by):
         raise PermissionDenied(_("Only editors publish."))
@@ -170,17 +193,36 @@ def record_visit(
     visit: Mapping[str, Any],
     observations: Sequence[Mapping[str, Any]] = (),
     sources: Sequence[Mapping[str, Any]] = (),
+    idempotency_key: uuid.UUID | None = None,
 ) -> PrisonVisit:
     """A visit report with its health observations and sources: all saved, or none.
 
     Observations default to the visit's date; every source of the report is cited
     by the visit and by each observation. Errors of the i-th observation or source
     are keyed `observations-<i>-<field>` / `sources-<i>-<field>`.
+
+    With an idempotency key (a device's outbox sends one per report), sending the
+    same report again returns the visit the first send created, whatever else the
+    resend carries; the unique column settles two sends racing.
     """
-    new_visit = PrisonVisit(person=case.person, case=case)
+    if idempotency_key is not None:
+        existing = _sent_before(by, idempotency_key)
+        if existing is not None:
+            return existing
+    new_visit = PrisonVisit(person=case.person, case=case, idempotency_key=idempotency_key)
     _assign(new_visit, visit, VISIT_FIELDS)
     _guard_live(new_visit, by)
-    _save(new_visit, by)
+    _stamp(new_visit, by)
+    new_visit.full_clean(exclude=["idempotency_key"])
+    try:
+        with transaction.atomic():
+            new_visit.save()
+    except IntegrityError:
+        # The same report, sent twice at once: the other send won.
+        existing = _sent_before(by, idempotency_key) if idempotency_key else None
+        if existing is None:
+            raise
+        return existing
 
     saved_sources = []
     for i, data in enumerate(sources):
@@ -207,6 +249,14 @@ def record_visit(
     if observations:
         refresh_health_due(person_ids=[case.person_id])
     return new_visit
+
+
+def _sent_before(by, key: uuid.UUID) -> PrisonVisit | None:
+    visit = PrisonVisit.objects.filter(idempotency_key=key).first()
+    if visit is not None and visit.created_by_id != by.pk:
+        # A key is the device's secret; another account's key reveals nothing.
+        raise ValidationError(_("This report cannot be saved; open a new form and try again."))
+    return visit
 
 
 @transaction.atomic

@@ -335,6 +335,9 @@ MFA_FAILURE_WINDOW = env.int("MFA_FAILURE_WINDOW_SECONDS", default=300)  # ...pe
 # Fernet keys (comma-separated, newest first) for TOTP secrets and recovery
 # seeds. Empty: a key derived from SECRET_KEY (flagged by `check --deploy`).
 MFA_ENCRYPTION_KEYS = env.list("MFA_ENCRYPTION_KEYS", default=[])
+# Secrets from which the outbox's P-256 sealing keys are derived, newest first
+# (casetracker/security/sealing.py); derived from SECRET_KEY when empty.
+OUTBOX_SEALING_KEYS = env.list("OUTBOX_SEALING_KEYS", default=[])
 # Staff (monitor, editor, administrator, is_staff) must enrol before they reach
 # staff areas. Off only for local development and the general test suite.
 MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=not DEBUG)
@@ -376,6 +379,9 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
+        # The monitors' service worker (/monitor/sw.js) and web app manifest.
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],

@@ -51,6 +51,11 @@ class PrisonVisit(SourcedRecord):
         _("internal report"), blank=True, help_text=_("Internal: never shown publicly.")
     )
     public_summary = models.TextField(_("public summary"), blank=True)
+    # Chosen by the device that sent the report (the outbox): a resend of the same
+    # report finds the visit the first send created instead of adding a second.
+    idempotency_key = models.UUIDField(
+        _("idempotency key"), null=True, blank=True, unique=True, editable=False
+    )
 
     published_via = "person"
 

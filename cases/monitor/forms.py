@@ -3,9 +3,14 @@ policy (who may publish, what may go live) is decided by cases.services."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from cases import services
 from cases.models import (
     Case,
     Event,
@@ -34,6 +39,40 @@ def _textarea(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
+# The service's own wording (cases.services._guard_live), so both share a translation.
+PUBLIC_REFUSED = _(
+    "This case is published: only an editor can make a record public. "
+    "Save it as internal and ask an editor to review it."
+)
+PUBLIC_WITHHELD_HELP = _(
+    "This case is published: an editor decides what becomes public. Save the report as "
+    "internal or confidential; an editor can make it public when reviewing it."
+)
+
+
+def _restrict_visibility(field, choices) -> None:
+    """Offer only `choices`; say why "public" is missing when it is."""
+    field.choices = choices
+    if len(choices) < len(Visibility.choices):
+        field.help_text = PUBLIC_WITHHELD_HELP
+        # The one value a hand-made POST can add is the withheld "public".
+        field.error_messages = {**field.error_messages, "invalid_choice": PUBLIC_REFUSED}
+
+
+class CaseSelect(forms.Select):
+    """Each case option says whether this user may make its records public, so the
+    page can hide "public" as soon as such a case is chosen (monitor-form.js)."""
+
+    refused_people: set[int] = set()
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None and instance.person_id in self.refused_people:
+            option["attrs"]["data-public-refused"] = ""
+        return option
+
+
 class VisitForm(forms.ModelForm):
     class Meta:
         model = PrisonVisit
@@ -50,6 +89,7 @@ class VisitForm(forms.ModelForm):
             "visibility",
         ]
         widgets = {
+            "case": CaseSelect(),
             "visited_on": DateInput(),
             "refusal_reason": _textarea(2),
             "visitors": _textarea(2),
@@ -57,11 +97,35 @@ class VisitForm(forms.ModelForm):
             "public_summary": _textarea(4),
         }
 
-    def __init__(self, *args, cases, **kwargs):
+    # Chosen by the device once per report: a resend from the outbox returns the
+    # visit the first send created (services.record_visit).
+    idempotency_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, cases, by, **kwargs):
         super().__init__(*args, **kwargs)
+        self.by = by
         self.fields["case"].queryset = cases
         self.fields["case"].required = True
+        self.fields["case"].widget.refused_people = services.people_refused_public(
+            by=by, people=cases.values("person_id")
+        )
         self.fields["facility"].queryset = Facility.objects.active()
+        self.fields["visited_on"].initial = timezone.localdate
+        self.case = self._chosen_case(cases)
+        self.visibility_choices = (
+            services.visibility_choices(by=by, person=self.case.person)
+            if self.case
+            else list(Visibility.choices)
+        )
+        _restrict_visibility(self.fields["visibility"], self.visibility_choices)
+
+    def _chosen_case(self, cases):
+        value = self.data.get(self.add_prefix("case")) if self.is_bound else None
+        value = value or self.initial.get("case")
+        value = str(value or "")
+        if not value.isdigit() or len(value) > 18:  # beyond a bigint: not a case
+            return None
+        return cases.filter(pk=value).select_related("person").first()
 
 
 class VisitEditForm(VisitForm):
@@ -70,6 +134,7 @@ class VisitEditForm(VisitForm):
 
     def __init__(self, *args, **kwargs):
         forms.ModelForm.__init__(self, *args, **kwargs)
+        del self.fields["idempotency_key"]
         self.fields["facility"].queryset = Facility.objects.active()
 
 
@@ -84,6 +149,11 @@ class VisitObservationForm(forms.ModelForm):
             "observed_time": TimeInput(),
             "weight_kg": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
         }
+
+    def __init__(self, *args, visibility_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if visibility_choices is not None:
+            _restrict_visibility(self.fields["visibility"], visibility_choices)
 
 
 class SourceForm(forms.ModelForm):
@@ -143,6 +213,13 @@ class ObservationForm(forms.ModelForm):
             "weight_kg": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
         }
 
+    def __init__(self, *args, visibility_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["observed_on"].initial = timezone.localdate
+        if visibility_choices is not None:
+            _restrict_visibility(self.fields["visibility"], visibility_choices)
+
 
 class EventForm(forms.ModelForm):
     class Meta:
@@ -163,10 +240,12 @@ class HungerStrikeStartForm(forms.ModelForm):
 
 
 class HungerStrikeEndForm(forms.Form):
-    ended_on = forms.DateField(label=_("ended on"), widget=DateInput())
+    ended_on = forms.DateField(label=_("ended on"), widget=DateInput(), initial=timezone.localdate)
+    # Starts on an empty choice: an outcome is what the monitor says, never a default.
     outcome = forms.ChoiceField(
         label=_("outcome"),
-        choices=[c for c in HungerStrike.Outcome.choices if c[0] != HungerStrike.Outcome.ONGOING],
+        choices=[("", _("Choose how it ended"))]
+        + [c for c in HungerStrike.Outcome.choices if c[0] != HungerStrike.Outcome.ONGOING],
     )
 
     def __init__(self, *args, strike: HungerStrike, **kwargs):
@@ -236,3 +315,44 @@ class PublishForm(CommentForm):
         max_length=2000,
         help_text=_("Shown on the public page. Only for a case that is already published."),
     )
+
+
+@dataclass(frozen=True)
+class ErrorLink:
+    """One line of an error summary: a link to the field at fault."""
+
+    target: str  # the id of the element to focus
+    label: str
+    message: str
+
+
+def _form_errors(form, title: str = "") -> list[ErrorLink]:
+    links = []
+    first = next(iter(form), None)
+    # In page order: the form's own errors first, then field by field.
+    names = [name for name in form.errors if name not in form.fields]
+    names += [name for name in form.fields if name in form.errors]
+    for name in names:
+        errors = form.errors[name]
+        field = form.fields.get(name)
+        if field is None or name not in form.fields:
+            target = first.auto_id if first else ""
+            label = title or _("Form")
+        else:
+            target = form[name].auto_id
+            label = f"{title}: {field.label}" if title else capfirst(field.label)
+        links.extend(ErrorLink(target, str(label), str(message)) for message in errors)
+    return links
+
+
+def error_links(form, formsets=()) -> list[ErrorLink]:
+    """Every error of a form and its formsets, in page order, each with the id of
+    its field: the summary at the top of the page links to (and focuses) each."""
+    links = _form_errors(form)
+    for formset, title in formsets:
+        for message in formset.non_form_errors():
+            links.append(ErrorLink(f"formset-{formset.prefix}", str(title % {"n": ""}), message))
+        for i, sub in enumerate(formset.forms):
+            if sub.errors:
+                links.extend(_form_errors(sub, str(title % {"n": i + 1})))
+    return links

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,15 +41,19 @@ def overdue_people(user, now=None):
     now = now or timezone.now()
     latest = (
         HealthObservation.objects.active()
+        .visible_to(user)
         .filter(person=OuterRef("pk"))
-        .order_by("-observed_on")
-        .values("observed_on")[:1]
+        .order_by("-observed_on", "-pk")
     )
+    weighed = latest.filter(kind=HealthObservation.Kind.WEIGHT, weight_kg__isnull=False)
     return (
         Person.objects.active()
         .visible_to(user)
         .annotate(
-            last_observed=Subquery(latest),
+            due_at=F("health_due__due_at"),
+            last_observed=Subquery(latest.values("observed_on")[:1]),
+            last_weight=Subquery(weighed.values("weight_kg")[:1]),
+            last_weighed=Subquery(weighed.values("observed_on")[:1]),
             flagged=Exists(
                 StaleHealthFlag.objects.filter(person=OuterRef("pk"), resolved_at__isnull=True)
             ),

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import device, views
 
 app_name = "monitor"
 
 urlpatterns = [
     path("", views.workspace, name="workspace"),
+    path("sw.js", device.service_worker, name="service_worker"),
+    path("manifest.webmanifest", device.manifest, name="manifest"),
+    path("device/draft-key/", device.draft_key, name="draft_key"),
     path("review/", views.review_queue, name="review_queue"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/observations/new/", views.observation_new, name="observation_new"),

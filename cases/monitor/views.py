@@ -6,16 +6,18 @@ may not touch); every write goes through a cases.services action.
 
 from __future__ import annotations
 
+import json
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,6 +33,7 @@ from cases.models import (
 )
 from cases.public.pages import case_page_context
 from cases.snapshots import build_snapshot, diff_snapshots
+from casetracker.security import sealing
 from casetracker.security.log import security_event
 
 from . import forms, queries
@@ -88,6 +91,7 @@ def _form_page(request, form, *, title, back, submit=None, multipart=False, intr
         "monitor/form.html",
         {
             "form": form,
+            "errors": forms.error_links(form),
             "title": title,
             "back": back,
             "submit": submit or _("Save"),
@@ -125,13 +129,15 @@ def _save_or_error(form, action, formsets=None):
 @staff_view
 def workspace(request):
     user = request.user
+    now = timezone.now()
     return render(
         request,
         "monitor/workspace.html",
         {
+            "now": now,
             "my_cases": queries.my_cases(user),
             "strikes": queries.ongoing_strikes(user),
-            "overdue": queries.overdue_people(user),
+            "overdue": queries.overdue_people(user, now=now),
             "activity": queries.recent_activity(user),
             "can_publish": access.can_publish(user),
             "review_count": Case.objects.active()
@@ -365,6 +371,20 @@ def publication_restore(request, pk):
 # --- visits --------------------------------------------------------------------------
 
 
+def _wants_json(request) -> bool:
+    """The page's outbox sends with fetch() and reads a JSON answer."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _unsealed(request, sealed: str) -> QueryDict:
+    """The form data of an outbox entry the page sealed to the server."""
+    try:
+        payload = json.loads(sealing.unseal(sealed, user=request.user))
+        return QueryDict(payload["form"], mutable=False)
+    except (sealing.Unreadable, ValueError, TypeError, KeyError) as error:
+        raise SuspiciousOperation("unreadable outbox entry") from error
+
+
 @staff_view
 def visit_new(request):
     user = request.user
@@ -374,38 +394,63 @@ def visit_new(request):
     if request.GET.get("case", "").isdigit():
         initial["case"] = access.access_case(user, request.GET["case"]).pk
     data = _posted(request)
-    form = forms.VisitForm(data, initial=initial, cases=cases)
-    observations = forms.ObservationFormSet(data, prefix="observations")
+    if data is not None and "sealed" in data:
+        # An outbox entry: sent by the page when back online (JSON), or opened
+        # to be corrected (the form, filled in, with its errors).
+        try:
+            data = _unsealed(request, data["sealed"])
+        except SuspiciousOperation:
+            if _wants_json(request):
+                return JsonResponse({"error": "unreadable"}, status=400)
+            raise
+    form = forms.VisitForm(data, initial=initial, cases=cases, by=user)
+    observations = forms.ObservationFormSet(
+        data,
+        prefix="observations",
+        form_kwargs={"visibility_choices": form.visibility_choices},
+    )
     sources = forms.SourceFormSet(data, prefix="sources")
+    formsets = {"observations": observations, "sources": sources}
+    # Every check in one pass (the visibility rule included: the forms offer only
+    # what the service accepts), so every error shows at once.
     if request.method == "POST" and all(
         [form.is_valid(), observations.is_valid(), sources.is_valid()]
     ):
-
-        def save():
-            return services.record_visit(
-                by=user,
-                case=form.cleaned_data["case"],
-                visit=_fields(form, services.VISIT_FIELDS),
-                observations=[
-                    _fields(f, forms.VisitObservationForm.Meta.fields)
-                    for f in observations.forms
-                    if f.has_changed()
-                ],
-                sources=[
-                    _fields(f, forms.VisitSourceForm.Meta.fields)
-                    for f in sources.forms
-                    if f.has_changed()
-                ],
-            )
-
-        visit = _save_or_error(form, save, {"observations": observations, "sources": sources})
+        visit = _save_or_error(form, lambda: _record_visit(user, form, formsets), formsets)
         if visit:
             messages.success(request, _("Visit report saved."))
-            return redirect(reverse("monitor:visit_detail", args=[visit.pk]) + "?saved=1")
+            url = reverse("monitor:visit_detail", args=[visit.pk]) + "?saved=1"
+            if _wants_json(request):
+                return JsonResponse({"saved": url})
+            return redirect(url)
+    errors = forms.error_links(
+        form, [(observations, _("Observation %(n)s")), (sources, _("Source %(n)s"))]
+    )
+    if request.method == "POST" and _wants_json(request):
+        return JsonResponse({"errors": [e.message for e in errors]}, status=422)
     return render(
         request,
         "monitor/visit_form.html",
-        {"form": form, "observations": observations, "sources": sources},
+        {"form": form, "observations": observations, "sources": sources, "errors": errors},
+    )
+
+
+def _record_visit(user, form, formsets):
+    return services.record_visit(
+        by=user,
+        case=form.cleaned_data["case"],
+        idempotency_key=form.cleaned_data.get("idempotency_key"),
+        visit=_fields(form, services.VISIT_FIELDS),
+        observations=[
+            _fields(f, forms.VisitObservationForm.Meta.fields)
+            for f in formsets["observations"].forms
+            if f.has_changed()
+        ],
+        sources=[
+            _fields(f, forms.VisitSourceForm.Meta.fields)
+            for f in formsets["sources"].forms
+            if f.has_changed()
+        ],
     )
 
 
@@ -458,7 +503,9 @@ def observation_new(request, pk):
     person = access.access_person(user, pk)
     return _form_view(
         request,
-        forms.ObservationForm(_posted(request)),
+        forms.ObservationForm(
+            _posted(request), visibility_choices=services.visibility_choices(by=user, person=person)
+        ),
         save=lambda data: services.record_observation(by=user, person=person, data=data),
         saved=_("Observation saved."),
         back=reverse("monitor:person_detail", args=[person.pk]),

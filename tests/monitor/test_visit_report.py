@@ -219,17 +219,21 @@ def test_the_form_keeps_a_local_draft_with_no_inline_script(client, monitor, dra
     client.force_login(monitor)
     page = client.get(URL + f"?case={draft_case.pk}").content.decode()
 
-    assert f'data-draft-key="visit-new:{monitor.pk}"' in page
-    assert "js/monitor-draft.js" in page and "js/monitor-formset.js" in page
+    assert "data-device-form" in page and f'data-user="{monitor.pk}"' in page
+    assert "js/monitor-device.js" in page and "js/monitor-formset.js" in page
     assert "<script>" not in page and " style=" not in page
 
 
-def test_the_success_page_tells_the_browser_to_clear_the_draft(client, monitor, draft_case):
+def test_the_success_page_tells_the_browser_to_clear_the_draft_and_outbox_entry(
+    client, monitor, draft_case
+):
     client.force_login(monitor)
-    response = client.post(URL, visit_post(draft_case), follow=True)
+    key = "0b7e3f9c-8a51-4c7e-9d0e-2f1a6b4c5d3e"
+    response = client.post(URL, visit_post(draft_case, idempotency_key=key), follow=True)
 
-    assert f'data-draft-clear="visit-new:{monitor.pk}"' in response.content.decode()
-    assert "Visit report saved." in response.content.decode()
+    page = response.content.decode()
+    assert f'data-sent-case="{draft_case.pk}" data-sent-key="{key}"' in page
+    assert "Visit report saved." in page
 
 
 def test_a_form_sent_back_with_errors_does_not_restore_an_older_draft(client, monitor, draft_case):

@@ -116,3 +116,43 @@ def test_the_workspace_takes_a_fixed_number_of_queries(client, monitor):
         add_prisoner(n)
 
     assert queries() == with_one
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_overdue_card_says_by_how_much_with_the_last_observation_and_weight(client, monitor):
+    person = detained("Weighed Twenty")
+    f.HealthObservationFactory(
+        person=person, observed_on=NOW.date() - dt.timedelta(30), kind="weight", weight_kg=52
+    )
+    f.HealthObservationFactory(
+        person=person, observed_on=NOW.date() - dt.timedelta(20), kind="general", weight_kg=None
+    )
+    refresh_health_due(person_ids=[person.pk])
+    client.force_login(monitor)
+
+    section = overdue_section(client.get(URL).content.decode())
+
+    # Last observed 20 days ago, due 14 days after: six days late.
+    assert "overdue by 6\xa0days" in section
+    assert "last observation 21 Jul 2025" in section
+    assert "last weight 52.0 kg on 11 Jul 2025" in section
+
+
+@time_machine.travel(dt.datetime(2025, 9, 1, tzinfo=dt.UTC), tick=False)
+def test_after_loading_the_demo_the_demo_monitor_sees_the_reference_prisoner_overdue(
+    client, settings
+):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    settings.DEBUG = True  # demo logins exist only in DEBUG, as with `make run`
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("create_demo_users", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    client.force_login(get_user_model().objects.get(username="monitor"))
+
+    section = overdue_section(client.get(URL).content.decode())
+
+    assert "Marat Zhylanbayev" in section
+    assert "last observation 31 Jul 2025" in section
+    assert "last weight 45.0 kg on 31 Jul 2025" in section
+    assert not StaleHealthFlag.objects.exists()  # no job ran: the due moment did it
