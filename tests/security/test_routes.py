@@ -62,6 +62,10 @@ PUBLIC = {
     # Plumbing.
     "/healthz",
     "/i18n/setlang/",
+    # The workspace's service worker and manifest hold no data (the shell they
+    # cache is fetched signed in); a browser fetches them before any session.
+    "/monitor/sw.js",
+    "/monitor/manifest.webmanifest",
     # Signing in, and what a person who cannot sign in needs.
     "/accounts/login/",
     "/accounts/login/code/confirm/",
