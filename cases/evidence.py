@@ -4,6 +4,9 @@ client claims, and the one helper the public site may use to list files."""
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
+import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -12,29 +15,36 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from cases.models import EvidenceFile
+from casetracker.validators import first_control_character
 
-# (offset, magic bytes, extra check at offset 8, content type)
-_SIGNATURES = (
-    (0, b"\xff\xd8\xff", None, "image/jpeg"),
-    (0, b"\x89PNG\r\n\x1a\n", None, "image/png"),
-    (0, b"RIFF", b"WEBP", "image/webp"),
-    (0, b"RIFF", b"WAVE", "audio/wav"),
-    (0, b"%PDF-", None, "application/pdf"),
-    (0, b"ID3", None, "audio/mpeg"),
-    (0, b"\xff\xfb", None, "audio/mpeg"),
-    (0, b"\xff\xf3", None, "audio/mpeg"),
-    (0, b"OggS", None, "audio/ogg"),
-    (4, b"ftyp", None, "video/mp4"),  # MP4 / M4A / MOV family (ISO base media)
-)
+# The filetype package reads at most this many bytes of a file.
+SNIFF_BYTES = 8192
+# filetype's names where they differ from the ones this app has always stored.
+_NORMALISED = {"audio/x-wav": "audio/wav"}
 
 
 def sniff(head: bytes) -> str | None:
-    for offset, magic, extra, content_type in _SIGNATURES:
-        if head[offset : offset + len(magic)] == magic and (
-            extra is None or head[8 : 8 + len(extra)] == extra
-        ):
-            return content_type
-    return None
+    """The content type of a file from its first bytes (filetype's signatures), or
+    None when they match none: HEIC, AVIF and QuickTime each have their own, not
+    the video/mp4 of every ISO-media file."""
+    kind = filetype.guess(head)
+    if kind is None:
+        return None
+    return _NORMALISED.get(kind.mime, kind.mime)
+
+
+def download_name(original: str, content_type: str) -> str:
+    """The client's file name with the extension of the sniffed type, and nothing in
+    it that could act as a path or a control character: `poly.jpg.html` holding a
+    JPEG is kept as `poly.jpg`, never as a page a browser would render."""
+    name = PurePosixPath((original or "").replace("\\", "/")).name
+    name = "".join(c for c in name if first_control_character(c, multiline=False) is None)
+    extension = EvidenceFile.EXTENSIONS.get(content_type, "bin")
+    stem = name.rpartition(".")[0] if "." in name.lstrip(".") else name.lstrip(".")
+    stem = stem.strip(" .") or _("evidence")
+    if stem.lower().endswith(f".{extension}"):
+        return stem[:255]
+    return f"{stem[: 254 - len(extension)]}.{extension}"
 
 
 def check_upload(upload: UploadedFile) -> str:
@@ -48,15 +58,15 @@ def check_upload(upload: UploadedFile) -> str:
             }
         )
     upload.seek(0)
-    head = upload.read(16)
+    head = upload.read(SNIFF_BYTES)
     upload.seek(0)
     content_type = sniff(head)
     if content_type not in settings.EVIDENCE_ALLOWED_TYPES:
         raise ValidationError(
             {
                 "file": _(
-                    "This type of file is not accepted. Upload a photo (JPEG, PNG, WebP), "
-                    "a PDF, or a recording (MP3, OGG, WAV, MP4)."
+                    "This type of file is not accepted. Upload a photo (JPEG, PNG, WebP, "
+                    "HEIC, AVIF), a PDF, or a recording (MP3, OGG, WAV, M4A, MP4, MOV)."
                 )
             }
         )

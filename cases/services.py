@@ -425,7 +425,7 @@ def attach_evidence(
     evidence = EvidenceFile(
         visit=visit,
         observation=observation,
-        original_name=(upload.name or "")[:255],
+        original_name=evidence_rules.download_name(upload.name, content_type),
         content_type=content_type,
         size=upload.size,
         sha256=digest.hexdigest(),

@@ -236,11 +236,15 @@ EVIDENCE_ALLOWED_TYPES = (
     "image/jpeg",
     "image/png",
     "image/webp",
+    "image/heic",
+    "image/avif",
     "application/pdf",
     "audio/mpeg",
     "audio/ogg",
     "audio/wav",
+    "audio/mp4",
     "video/mp4",
+    "video/quicktime",
 )
 
 

@@ -30,11 +30,15 @@ class EvidenceFile(Record):
         "image/jpeg": "jpg",
         "image/png": "png",
         "image/webp": "webp",
+        "image/heic": "heic",
+        "image/avif": "avif",
         "application/pdf": "pdf",
         "audio/mpeg": "mp3",
         "audio/ogg": "ogg",
         "audio/wav": "wav",
+        "audio/mp4": "m4a",
         "video/mp4": "mp4",
+        "video/quicktime": "mov",
     }
 
     visit = models.ForeignKey(

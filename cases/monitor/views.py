@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import access, services
+from cases import evidence as evidence_rules
 from cases.models import (
     Case,
     Event,
@@ -702,7 +703,8 @@ def evidence_download(request, pk):
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=evidence.original_name or evidence.file.name.rsplit("/", 1)[-1],
+        # Older rows kept the client's extension: the sniffed type decides it here too.
+        filename=evidence_rules.download_name(evidence.original_name, evidence.content_type),
         content_type=evidence.content_type,
     )
     response["Cache-Control"] = "private, no-store"
