@@ -51,22 +51,18 @@ class ResilientRedisCache(RedisCache):
             return self._sign_in_state("get", key, default=default, version=version)
         return super().get(key, default=default, version=version, client=client)
 
-    def add(self, key, *args, **kwargs):
-        if _is_sign_in_state(key):
-            return self._sign_in_state("add", key, *args, **kwargs)
-        return super().add(key, *args, **kwargs)
 
-    def set(self, key, *args, **kwargs):
-        if _is_sign_in_state(key):
-            return self._sign_in_state("set", key, *args, **kwargs)
-        return super().set(key, *args, **kwargs)
+def _routed(operation: str):
+    """`operation` routed: sign-in state through _sign_in_state, the rest to RedisCache."""
 
-    def delete(self, key, *args, **kwargs):
+    def method(self, key, *args, **kwargs):
         if _is_sign_in_state(key):
-            return self._sign_in_state("delete", key, *args, **kwargs)
-        return super().delete(key, *args, **kwargs)
+            return self._sign_in_state(operation, key, *args, **kwargs)
+        return getattr(super(ResilientRedisCache, self), operation)(key, *args, **kwargs)
 
-    def incr(self, key, *args, **kwargs):
-        if _is_sign_in_state(key):
-            return self._sign_in_state("incr", key, *args, **kwargs)
-        return super().incr(key, *args, **kwargs)
+    method.__name__ = operation
+    return method
+
+
+for _operation in ("add", "set", "delete", "incr"):
+    setattr(ResilientRedisCache, _operation, _routed(_operation))
