@@ -229,6 +229,10 @@ PUBLIC_CASES_PER_PAGE = env.int("PUBLIC_CASES_PER_PAGE", default=25)
 # Cyrillic character is six bytes once form-encoded).
 TEXT_MAX_CHARS = env.int("TEXT_MAX_CHARS", default=100_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=16 * 1024 * 1024)
+# Backups (casetracker/backups.py) are encrypted with this key: 32 random bytes,
+# URL-safe base64. Without it `backup` and `restore` refuse to run. Keep it apart
+# from the server and the backups (SECURITY.md).
+BACKUP_ENCRYPTION_KEY = env.str("BACKUP_ENCRYPTION_KEY", default="")
 # Evidence uploads: size limit and the types accepted (decided by content sniffing,
 # cases/evidence.py). Files are stored in EVIDENCE_ROOT (STORAGES["default"]).
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=25 * 1024 * 1024)
