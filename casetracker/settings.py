@@ -138,6 +138,11 @@ CELERY_TIMEZONE = "UTC"
 # How long a detained person may go without a health observation.
 STALE_HEALTH_DAYS = env.int("STALE_HEALTH_DAYS", default=14)
 STALE_HEALTH_HUNGER_STRIKE_DAYS = env.int("STALE_HEALTH_HUNGER_STRIKE_DAYS", default=3)
+# Staleness beyond health (cases/staleness.py): a detained person's case with no
+# visit for this many days (Case.visit_interval_days overrides it per case), and
+# an ongoing hunger strike with no observation for this many hours.
+STALE_VISIT_DAYS = env.int("STALE_VISIT_DAYS", default=30)
+STALE_STRIKE_OBSERVATION_HOURS = env.int("STALE_STRIKE_OBSERVATION_HOURS", default=24)
 
 # --- Auth -----------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
