@@ -183,3 +183,21 @@ def test_the_monitors_hear_of_them_in_the_same_email(monitor):
         CareKind.VISIT,
         CareKind.STRIKE_OBSERVATION,
     }
+
+
+def test_a_monitor_sets_the_visit_interval_of_a_published_case(client, monitor):
+    from django.urls import reverse
+
+    kase = detained_case(last_visit_days_ago=10)
+    kase.assigned_monitors.add(monitor)
+    client.force_login(monitor)
+    response = client.post(
+        reverse("monitor:case_edit", args=[kase.pk]),
+        {"internal_notes": "", "visit_interval_days": 7},
+    )
+
+    assert response.status_code == 302
+    kase.refresh_from_db()
+    assert kase.visit_interval_days == 7
+    run_care_job()
+    assert open_keys() == [f"visit:{kase.pk}"]
