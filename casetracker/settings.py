@@ -370,8 +370,8 @@ AXES_VERBOSE = False
 # Per account, from any address: after this many wrong passwords within the axes
 # cool-off, each further attempt waits 2, 4, 8 ... seconds (at most the maximum),
 # except from a browser its owner signed in with before (known-device cookie).
-ACCOUNT_THROTTLE_FREE_FAILURES = env.int("ACCOUNT_THROTTLE_FREE_FAILURES", default=10)
-ACCOUNT_THROTTLE_MAX_SECONDS = env.int("ACCOUNT_THROTTLE_MAX_SECONDS", default=300)
+LOGIN_THROTTLE_FAILURES = env.int("LOGIN_THROTTLE_FAILURES", default=10)
+LOGIN_THROTTLE_MAX_DELAY_SECONDS = env.int("LOGIN_THROTTLE_MAX_DELAY_SECONDS", default=300)
 KNOWN_DEVICE_MAX_AGE = env.int("KNOWN_DEVICE_MAX_AGE_DAYS", default=180) * 24 * 3600
 
 # Sessions: every session ends after SESSION_COOKIE_AGE; staff sessions also end

@@ -3,9 +3,9 @@
 axes locks a username *and address* pair after AXES_FAILURE_LIMIT wrong
 passwords: one attacker cannot lock a monitor out for everybody, but an attacker
 with many addresses gets that many guesses per address. So, per account, from
-any address: after ACCOUNT_THROTTLE_FREE_FAILURES wrong passwords within the
+any address: after LOGIN_THROTTLE_FAILURES wrong passwords within the
 axes cool-off, each further attempt must wait 2, 4, 8 ... seconds (at most
-ACCOUNT_THROTTLE_MAX_SECONDS) after the last wrong one; an attempt that comes
+LOGIN_THROTTLE_MAX_DELAY_SECONDS) after the last wrong one; an attempt that comes
 too early is refused before any password is checked, with how long to wait. It
 is a delay, never a lock: it passes by itself, and it does not apply at all to
 a browser its owner has signed in with before (a signed "known device" cookie
@@ -67,9 +67,9 @@ def seconds_to_wait(username: str, now: dt.datetime | None = None) -> int:
     since = now - settings.AXES_COOLOFF_TIME
     recent = AccessAttempt.objects.filter(username=_username(username), attempt_time__gte=since)
     totals = recent.aggregate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
-    extra = (totals["failures"] or 0) - settings.ACCOUNT_THROTTLE_FREE_FAILURES
+    extra = (totals["failures"] or 0) - settings.LOGIN_THROTTLE_FAILURES
     if extra < 0 or totals["last"] is None:
         return 0
-    delay = min(2 ** (extra + 1), settings.ACCOUNT_THROTTLE_MAX_SECONDS)
+    delay = min(2 ** (extra + 1), settings.LOGIN_THROTTLE_MAX_DELAY_SECONDS)
     remaining = (totals["last"] + dt.timedelta(seconds=delay) - now).total_seconds()
     return max(0, math.ceil(remaining))

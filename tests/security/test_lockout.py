@@ -188,7 +188,7 @@ def test_guesses_from_many_addresses_are_slowed_per_account_not_locked(
     client, monitor, settings, security_log
 ):
     settings.TRUSTED_PROXY_COUNT = 1
-    settings.ACCOUNT_THROTTLE_FREE_FAILURES = 10
+    settings.LOGIN_THROTTLE_FAILURES = 10
     start = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False) as clock:
         for address in many_addresses(10):  # 10 addresses, 1 guess each: under axes' limit
@@ -216,8 +216,8 @@ def test_guesses_from_many_addresses_are_slowed_per_account_not_locked(
 def test_the_delay_grows_and_is_capped(monitor, settings):
     from casetracker.security.throttle import seconds_to_wait
 
-    settings.ACCOUNT_THROTTLE_FREE_FAILURES = 10
-    settings.ACCOUNT_THROTTLE_MAX_SECONDS = 300
+    settings.LOGIN_THROTTLE_FAILURES = 10
+    settings.LOGIN_THROTTLE_MAX_DELAY_SECONDS = 300
     now = timezone.now()
     AccessAttempt.objects.create(
         username="monitor", ip_address=ATTACKER, failures_since_start=12, get_data="",
@@ -231,7 +231,7 @@ def test_the_delay_grows_and_is_capped(monitor, settings):
 
 
 def test_the_owner_on_a_known_browser_is_not_slowed(client, monitor, settings):
-    settings.ACCOUNT_THROTTLE_FREE_FAILURES = 3
+    settings.LOGIN_THROTTLE_FAILURES = 3
     sign_in(client, "monitor", ip=ELSEWHERE)
     assert is_signed_in(client)
     assert client.cookies["ct_known_device"].value
