@@ -7,13 +7,17 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_staff_member
-from casetracker.security.net import client_ip
+from casetracker.security import throttle
+from casetracker.security.log import security_event
+from casetracker.security.net import client_ip, login_username
 from casetracker.security.sessions import is_staff_account
 
 ENCRYPTED_PREFIX = "fernet:"
@@ -26,6 +30,39 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_client_ip(self, request):
         return client_ip(request)
+
+    def pre_authenticate(self, request, **credentials):
+        # Per-account delay after many wrong passwords from anywhere, skipped on
+        # a browser the owner signed in with before (casetracker/security/throttle.py).
+        username = login_username(request, credentials)
+        if username and not throttle.is_known_device(request, username):
+            wait = throttle.seconds_to_wait(username)
+            if wait:
+                from .models import User
+
+                known = User.objects.filter(username__iexact=username).first()
+                security_event(
+                    "login_throttled",
+                    request=request,
+                    user=known,
+                    username_known=bool(known),
+                    lockout_parameters=f"username, delay {wait} s",
+                )
+                raise forms.ValidationError(
+                    _(
+                        "This account has had many wrong passwords. Wait %(seconds)s "
+                        "seconds, then try again."
+                    ),
+                    code="account_throttled",
+                    params={"seconds": wait},
+                )
+        super().pre_authenticate(request, **credentials)
+
+    def post_login(self, request, user, **kwargs):
+        # Called once the whole sign-in (second factor included) succeeded.
+        response = super().post_login(request, user, **kwargs)
+        throttle.remember_device(response, user.get_username())
+        return response
 
     def get_login_redirect_url(self, request):
         # Staff who still have no second factor enrol first thing after login.

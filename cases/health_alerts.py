@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cases.models import Case, HealthAlertPreference, StaleHealthFlag
+from cases.models import CareFlag, CareKind, Case, HealthAlertPreference, StaleHealthFlag
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +34,7 @@ class _Recipient:
     email: str
     name: str
     flags: list[dict] = field(default_factory=list)
+    care: list[dict] = field(default_factory=list)  # overdue visits and strike observations
 
 
 def set_health_alert_delivery(*, user, delivery: str) -> HealthAlertPreference:
@@ -60,7 +61,12 @@ def _send(recipients: list[_Recipient], template: str, now: dt.datetime) -> int:
     messages = []
     with translation.override(settings.LANGUAGE_CODE):
         for recipient in recipients:
-            context = {"recipient": recipient, "flags": recipient.flags, "now": now}
+            context = {
+                "recipient": recipient,
+                "flags": recipient.flags,
+                "care": recipient.care,
+                "now": now,
+            }
             subject = render_to_string(f"emails/{template}_subject.txt", context)
             body = render_to_string(f"emails/{template}.txt", context)
             messages.append(EmailMessage(" ".join(subject.split()), body, to=[recipient.email]))
@@ -111,8 +117,9 @@ def notify_new_flags(*, now: dt.datetime | None = None) -> int:
 
     One email per monitor, listing their newly flagged people; monitors who
     chose the daily digest hear about it there instead. Flags on people nobody
-    is assigned to go to settings.STALE_HEALTH_UNASSIGNED_EMAILS. Returns the
-    number of flags claimed. Four queries whatever the number of flags.
+    is assigned to go to settings.STALE_HEALTH_UNASSIGNED_EMAILS. Overdue visits
+    and strike observations (cases.staleness) go out in the same emails. Returns
+    the number of health flags claimed. Seven queries whatever the number of flags.
     """
     now = now or timezone.now()
     table = connection.ops.quote_name(StaleHealthFlag._meta.db_table)
@@ -124,7 +131,8 @@ def notify_new_flags(*, now: dt.datetime | None = None) -> int:
                 [now],
             )
             flag_ids = [row[0] for row in cursor.fetchall()]
-        if not flag_ids:
+            care_ids = _claim_care_flags(cursor, now)
+        if not flag_ids and not care_ids:
             return 0
         flags = {flag["person_id"]: flag for flag in _flag_rows(flag_ids).values()}
         recipients: dict[int | str, _Recipient] = {}
@@ -157,8 +165,56 @@ def notify_new_flags(*, now: dt.datetime | None = None) -> int:
                 )
             for email in settings.STALE_HEALTH_UNASSIGNED_EMAILS:
                 recipients[email] = _Recipient(email, "", unassigned)
+        _add_care(recipients, care_ids)
         _send(list(recipients.values()), "stale_health_flags", now)
-    return len(flag_ids)
+    return len(flag_ids)  # health flags; the care flags claimed ride along
+
+
+def _claim_care_flags(cursor, now: dt.datetime) -> list[int]:
+    """Claim the overdue visits and strike observations (cases.staleness) nobody was
+    told about yet: they go out in the same emails as the health flags."""
+    table = connection.ops.quote_name(CareFlag._meta.db_table)
+    cursor.execute(
+        f"UPDATE {table} SET notified_at = %s "  # noqa: S608 (names, not input)
+        "WHERE notified_at IS NULL AND resolved_at IS NULL RETURNING id",
+        [now],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _add_care(recipients: dict, care_ids: list[int]) -> None:
+    """Each claimed care flag to the monitors of its case (a visit) or of the
+    striker's cases (an observation); the unassigned to STALE_HEALTH_UNASSIGNED_EMAILS.
+    Sent as raised, whatever the delivery preference (the digest lists health flags)."""
+    if not care_ids:
+        return
+    person_url = _person_urls()
+    items = [
+        {**row, "person_name": row.pop("person__full_name"), "url": person_url(row["person_id"])}
+        for row in CareFlag.objects.filter(pk__in=care_ids)
+        .order_by("person__full_name", "pk")
+        .values("pk", "kind", "person_id", "case_id", "person__full_name", "counted_from")
+    ]
+    pairs = _assignments(case__person_id__in={item["person_id"] for item in items}).values_list(
+        "case_id", "case__person_id", "user_id", "user__email", "user__first_name", "user__username"
+    )
+    heard: set[int] = set()
+    for case_id, person_id, user_id, email, first_name, username in pairs:
+        for item in items:
+            concerns = (
+                item["case_id"] == case_id
+                if item["kind"] == CareKind.VISIT
+                else item["person_id"] == person_id
+            )
+            if not concerns:
+                continue
+            recipient = recipients.setdefault(user_id, _Recipient(email, first_name or username))
+            if item not in recipient.care:
+                recipient.care.append(item)
+            heard.add(item["pk"])
+    unheard = [item for item in items if item["pk"] not in heard]
+    for email in settings.STALE_HEALTH_UNASSIGNED_EMAILS if unheard else ():
+        recipients.setdefault(email, _Recipient(email, "")).care.extend(unheard)
 
 
 def send_daily_digests(*, now: dt.datetime | None = None) -> int:

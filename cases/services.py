@@ -43,8 +43,8 @@ from casetracker.security.log import security_event_on_commit
 from people.models import Person
 
 # Case fields an assigned monitor may change while the case is live.
-CASE_INTERNAL_FIELDS = ("internal_notes", "health_check_interval_days")
-CASE_EDITABLE_FIELDS = (*CASE_FIELDS, "internal_notes", "health_check_interval_days", "visibility")
+CASE_INTERNAL_FIELDS = ("internal_notes", "health_check_interval_days", "visit_interval_days")
+CASE_EDITABLE_FIELDS = (*CASE_FIELDS, *CASE_INTERNAL_FIELDS, "visibility")
 
 
 # --- helpers ---------------------------------------------------------------

@@ -14,7 +14,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from cases import health, health_alerts
+from cases import health, health_alerts, staleness
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ def flag_stale_health(self) -> dict:
     it cannot be queued, the flags still stand and the next run queues it again.
     """
     run = health.run_stale_health_job(notify=False)
+    care = staleness.run_care_job()  # overdue visits and strike observations, same emails
     queue = (self.request.delivery_info or {}).get("routing_key")
     try:
         notification = notify_stale_health.apply_async(queue=queue)
@@ -47,6 +48,8 @@ def flag_stale_health(self) -> dict:
     return {
         "raised": run.raised,
         "resolved": run.resolved,
+        "care_raised": care.raised,
+        "care_resolved": care.resolved,
         "notification": notification.id if notification else None,
     }
 

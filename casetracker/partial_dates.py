@@ -178,14 +178,28 @@ class PartialDateField(models.CharField):
             raise ValidationError(self.error_messages["blank"], code="blank")
 
 
+# No fact this app records (a visit, an observation, a hunger strike, a detention,
+# an event, a charge, a verdict) happened before this day: an earlier date is a
+# typing slip or a junk default ("0001-01-01"), refused like a future one.
+DATE_FLOOR = dt.date(1900, 1, 1)
+
+
 def not_in_future(value: PartialDate | dt.date | None) -> None:
-    """A fact cannot be dated after today (the earliest reading of a partial date)."""
+    """A fact cannot be dated after today (the earliest reading of a partial date)
+    nor wholly before DATE_FLOOR (its latest reading)."""
     if value is None:
         return
     earliest = value.earliest() if isinstance(value, PartialDate) else value
+    latest = value.latest() if isinstance(value, PartialDate) else value
     if isinstance(earliest, dt.datetime):
-        earliest = earliest.date()
+        earliest, latest = earliest.date(), latest.date()
     from django.utils import timezone
 
+    if latest < DATE_FLOOR:
+        raise ValidationError(
+            _("This date is before %(floor)s: please check it."),
+            code="implausible_date",
+            params={"floor": DATE_FLOOR.isoformat()},
+        )
     if earliest > timezone.localdate():
         raise ValidationError(_("This date is in the future."), code="future_date")

@@ -138,6 +138,11 @@ CELERY_TIMEZONE = "UTC"
 # How long a detained person may go without a health observation.
 STALE_HEALTH_DAYS = env.int("STALE_HEALTH_DAYS", default=14)
 STALE_HEALTH_HUNGER_STRIKE_DAYS = env.int("STALE_HEALTH_HUNGER_STRIKE_DAYS", default=3)
+# Staleness beyond health (cases/staleness.py): a detained person's case with no
+# visit for this many days (Case.visit_interval_days overrides it per case), and
+# an ongoing hunger strike with no observation for this many hours.
+STALE_VISIT_DAYS = env.int("STALE_VISIT_DAYS", default=30)
+STALE_STRIKE_OBSERVATION_HOURS = env.int("STALE_STRIKE_OBSERVATION_HOURS", default=24)
 
 # --- Auth -----------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -229,6 +234,10 @@ PUBLIC_CASES_PER_PAGE = env.int("PUBLIC_CASES_PER_PAGE", default=25)
 # Cyrillic character is six bytes once form-encoded).
 TEXT_MAX_CHARS = env.int("TEXT_MAX_CHARS", default=100_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=16 * 1024 * 1024)
+# Backups (casetracker/backups.py) are encrypted with this key: 32 random bytes,
+# URL-safe base64. Without it `backup` and `restore` refuse to run. Keep it apart
+# from the server and the backups (SECURITY.md).
+BACKUP_ENCRYPTION_KEY = env.str("BACKUP_ENCRYPTION_KEY", default="")
 # Evidence uploads: size limit and the types accepted (decided by content sniffing,
 # cases/evidence.py). Files are stored in EVIDENCE_ROOT (STORAGES["default"]).
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=25 * 1024 * 1024)
@@ -358,6 +367,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # successful logins go to the security log instead
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_VERBOSE = False
+# Per account, from any address: after this many wrong passwords within the axes
+# cool-off, each further attempt waits 2, 4, 8 ... seconds (at most the maximum),
+# except from a browser its owner signed in with before (known-device cookie).
+LOGIN_THROTTLE_FAILURES = env.int("LOGIN_THROTTLE_FAILURES", default=10)
+LOGIN_THROTTLE_MAX_DELAY_SECONDS = env.int("LOGIN_THROTTLE_MAX_DELAY_SECONDS", default=300)
+KNOWN_DEVICE_MAX_AGE = env.int("KNOWN_DEVICE_MAX_AGE_DAYS", default=180) * 24 * 3600
 
 # Sessions: every session ends after SESSION_COOKIE_AGE; staff sessions also end
 # after STAFF_SESSION_IDLE_SECONDS without a request and STAFF_SESSION_MAX_SECONDS
@@ -491,5 +506,21 @@ PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 PUBLIC_CACHE_WARM_DELAY = env.int("PUBLIC_CACHE_WARM_DELAY", default=5)
 # A worker or beat started before Redis (or cut off by a Redis restart) keeps
 # retrying instead of exiting; the stale-health job catches up on its next run.
+CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # retry forever
+CELERY_BROKER_CONNECTION_TIMEOUT = 5
+# A task running when the broker went away is cancelled (acks_late: it is
+# redelivered) instead of finishing against a connection that no longer exists.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": 5,
+    "socket_connect_timeout": 5,
+    "retry_on_timeout": True,
+    "health_check_interval": 10,  # a dead connection is found and replaced
+}
+CELERY_REDIS_BACKEND_HEALTH_CHECK_INTERVAL = 10
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 5
+CELERY_RESULT_BACKEND_ALWAYS_RETRY = True
+CELERY_RESULT_BACKEND_MAX_RETRIES = 10

@@ -88,7 +88,7 @@ class SourceSerializer(serializers.Serializer):
     title = serializers.CharField(required=False)
     author = serializers.CharField(required=False)
     publisher = serializers.CharField(required=False)
-    url = serializers.URLField(required=False)
+    url = serializers.URLField(required=False, allow_null=True)  # null when not given
     reference = serializers.CharField(required=False)
     reliability = serializers.ChoiceField(choices=Source.Reliability.choices, required=False)
 
@@ -96,6 +96,7 @@ class SourceSerializer(serializers.Serializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
+        data["url"] = data.get("url") or None  # stored as "", which is no URI
         if instance.identity_confidential:
             return {key: data[key] for key in self.CONFIDENTIAL_FIELDS}
         return data

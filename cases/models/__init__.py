@@ -13,9 +13,13 @@ from .health import (
 )
 from .legal import Case, Charge, LegalArticle, Recognition, Sentence
 from .sources import Event, Source
+from .staleness import CareDue, CareFlag, CareKind
 from .visits import PrisonVisit
 
 __all__ = [
+    "CareDue",
+    "CareFlag",
+    "CareKind",
     "Case",
     "Charge",
     "Detention",

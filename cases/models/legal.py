@@ -129,6 +129,13 @@ class Case(Record):
         validators=[MinValueValidator(1)],
         help_text=_("Overrides the default interval between health updates for this case."),
     )
+    visit_interval_days = models.PositiveSmallIntegerField(
+        _("visit interval (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("A visit is overdue after this many days without one (default: 30)."),
+    )
     is_synthetic = models.BooleanField(_("synthetic"), default=False, editable=False)
 
     objects = RecordQuerySet.as_manager()

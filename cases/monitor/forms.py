@@ -276,6 +276,7 @@ class CaseForm(forms.ModelForm):
             "summary",
             "internal_notes",
             "health_check_interval_days",
+            "visit_interval_days",
         ]
         widgets = {"summary": _textarea(6), "internal_notes": _textarea(4)}
 
@@ -285,7 +286,7 @@ class CaseInternalForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = ["internal_notes", "health_check_interval_days"]
+        fields = ["internal_notes", "health_check_interval_days", "visit_interval_days"]
         widgets = {"internal_notes": _textarea(4)}
 
 

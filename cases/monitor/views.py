@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import access, services
+from cases import access, services, staleness
 from cases import evidence as evidence_rules
 from cases.models import (
     Case,
@@ -139,6 +139,7 @@ def workspace(request):
             "my_cases": queries.my_cases(user),
             "strikes": queries.ongoing_strikes(user),
             "overdue": queries.overdue_people(user, now=now),
+            "care_overdue": staleness.overdue_for(user, now=now),
             "activity": queries.recent_activity(user),
             "can_publish": access.can_publish(user),
             "review_count": Case.objects.active()

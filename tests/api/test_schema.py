@@ -115,3 +115,20 @@ def test_the_api_never_errors_and_always_matches_its_schema(api_schema):
             case.call_and_validate()
 
         check()
+
+
+def test_a_source_without_a_url_answers_null_as_its_schema_allows(api, db):
+    """Source.url is declared a URI; an empty one is null (nullable), never ""."""
+    case = f.CaseFactory()
+    charge = f.ChargeFactory(case=case)
+    charge.sources.add(f.SourceFactory(url="", title="No link"))
+    charge.sources.add(f.SourceFactory(url="https://example.org/a", title="Linked"))
+
+    schema = api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    url_schema = schema["components"]["schemas"]["Source"]["properties"]["url"]
+    assert url_schema["format"] == "uri"
+    assert url_schema.get("nullable") is True
+
+    body = api.get(f"/api/v1/cases/{case.pk}/").json()
+    sources = {s["title"]: s["url"] for c in body["charges"] for s in c["sources"]}
+    assert sources == {"No link": None, "Linked": "https://example.org/a"}

@@ -173,3 +173,23 @@ def test_case_without_errors_is_saved_by_the_admin(admin_client):
     assert response.status_code == 302, response.content.decode()[:2000]
     case = Case.objects.get(slug="new-case")
     assert (case.country, str(case.arrest_date)) == ("KZ", "2024-11")
+
+
+@pytest.mark.parametrize("day", [dt.date(1, 1, 1), dt.date(1899, 12, 31)])
+def test_observation_before_the_date_floor_is_refused(day):
+    obs = HealthObservation(
+        person=f.PersonFactory(), observed_on=day, kind="general", description="x"
+    )
+    assert errors_of(obs)["observed_on"] == ["This date is before 1900-01-01: please check it."]
+
+
+def test_the_date_floor_itself_is_accepted():
+    from casetracker.partial_dates import DATE_FLOOR, PartialDate, not_in_future
+
+    not_in_future(DATE_FLOOR)
+    not_in_future(PartialDate.parse("1900"))
+
+
+def test_a_partial_detention_date_before_the_floor_is_refused():
+    detention = f.DetentionFactory.build(person=f.PersonFactory(), started_on="1850")
+    assert "This date is before 1900-01-01: please check it." in errors_of(detention)["started_on"]

@@ -70,7 +70,13 @@ def test_flags_stand_when_the_notification_cannot_be_queued(monkeypatch, caplog)
         f.DetentionFactory(started_on="2025-01-01")
     with time_machine.travel(dt.datetime(2025, 8, 1, tzinfo=dt.UTC), tick=False):
         result = tasks.flag_stale_health.apply(throw=True).get()
-    assert result == {"raised": 1, "resolved": 0, "notification": None}
+    assert result == {
+        "raised": 1,
+        "resolved": 0,
+        "care_raised": 0,  # a person with no case: no visit is due
+        "care_resolved": 0,
+        "notification": None,
+    }
     flag = StaleHealthFlag.objects.get()
     assert flag.is_open and flag.notified_at is None  # the next run's notification takes it
     assert "notification not queued" in caplog.text

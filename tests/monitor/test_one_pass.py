@@ -150,3 +150,14 @@ def test_the_end_of_a_hunger_strike_preselects_no_outcome(client, monitor, draft
     assert "Outcome: This field is required." in response.content.decode()
     strike.refresh_from_db()
     assert strike.is_ongoing
+
+
+def test_a_visit_dated_0001_01_01_is_a_field_error_and_keeps_the_form(client, monitor, draft_case):
+    client.force_login(monitor)
+    response = client.post(URL, visit_post(draft_case, visited_on="0001-01-01"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert not PrisonVisit.objects.exists()
+    assert summary_links(page) == ["id_visited_on"]
+    assert "This date is before 1900-01-01: please check it." in page

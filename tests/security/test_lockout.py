@@ -1,8 +1,12 @@
 """Brute force: axes locks a username+address pair after five wrong passwords,
 and nothing wider (no lockout of a monitor by strangers elsewhere)."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from axes.models import AccessAttempt
+from django.utils import timezone
 
 from .conftest import is_signed_in, sign_in
 
@@ -157,3 +161,101 @@ def test_lifting_one_lockout_leaves_the_others(client, monitor, editor, administ
     )
 
     assert sign_in(client, "editor", ip=ELSEWHERE).status_code == 429
+
+
+PROXY = "10.0.0.2"
+
+
+def many_addresses(count: int, first: int = 1) -> list[str]:
+    return [f"203.0.113.{n}" for n in range(first, first + count)]
+
+
+def test_a_lockout_attempt_from_behind_the_proxy_leaves_the_owner_signing_in_elsewhere(
+    client, monitor, settings
+):
+    """The attacker's wrong passwords (behind the proxy, TRUSTED_PROXY_COUNT=1)
+    lock the attacker's pair only; the owner, at another address, signs in."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(8):
+        sign_in(client, "monitor", "wrong password 123", ip=PROXY, HTTP_X_FORWARDED_FOR=ATTACKER)
+    assert sign_in(client, "monitor", ip=PROXY, HTTP_X_FORWARDED_FOR=ATTACKER).status_code == 429
+
+    sign_in(client, "monitor", ip=PROXY, HTTP_X_FORWARDED_FOR=ELSEWHERE)
+    assert is_signed_in(client)
+
+
+def test_guesses_from_many_addresses_are_slowed_per_account_not_locked(
+    client, monitor, settings, security_log
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.LOGIN_THROTTLE_FAILURES = 10
+    start = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        for address in many_addresses(10):  # 10 addresses, 1 guess each: under axes' limit
+            sign_in(client, "monitor", "wrong guess", ip=PROXY, HTTP_X_FORWARDED_FOR=address)
+        assert AccessAttempt.objects.count() == 10
+
+        # Now every attempt from an unknown browser waits after the last wrong one.
+        early = sign_in(client, "monitor", ip=PROXY, HTTP_X_FORWARDED_FOR="192.0.2.201")
+        assert early.status_code == 200
+        assert "Wait 2 seconds, then try again." in early.content.decode()
+        assert not is_signed_in(client)
+        assert AccessAttempt.objects.count() == 10  # the refused attempt checked no password
+        assert security_log.named("login_throttled")
+
+        clock.shift(2)
+        sign_in(client, "monitor", "wrong guess", ip=PROXY, HTTP_X_FORWARDED_FOR="192.0.2.202")
+        again = sign_in(client, "monitor", ip=PROXY, HTTP_X_FORWARDED_FOR="192.0.2.203")
+        assert "Wait 4 seconds, then try again." in again.content.decode()
+
+        clock.shift(4)  # a delay, not a lock: it passes by itself
+        sign_in(client, "monitor", ip=PROXY, HTTP_X_FORWARDED_FOR="192.0.2.204")
+        assert is_signed_in(client)
+
+
+def test_the_delay_grows_and_is_capped(monitor, settings):
+    from casetracker.security.throttle import seconds_to_wait
+
+    settings.LOGIN_THROTTLE_FAILURES = 10
+    settings.LOGIN_THROTTLE_MAX_DELAY_SECONDS = 300
+    now = timezone.now()
+    AccessAttempt.objects.create(
+        username="monitor", ip_address=ATTACKER, failures_since_start=12, get_data="",
+        post_data="", http_accept="", path_info="/", user_agent="",
+    )  # fmt: skip
+    AccessAttempt.objects.filter().update(attempt_time=now)
+    assert seconds_to_wait("monitor", now) == 8  # 2 past the free 10: 2 ** 3
+    AccessAttempt.objects.update(failures_since_start=40)
+    assert seconds_to_wait("monitor", now) == 300
+    assert seconds_to_wait("Monitor", now + dt.timedelta(seconds=301)) == 0
+
+
+def test_the_owner_on_a_known_browser_is_not_slowed(client, monitor, settings):
+    settings.LOGIN_THROTTLE_FAILURES = 3
+    sign_in(client, "monitor", ip=ELSEWHERE)
+    assert is_signed_in(client)
+    assert client.cookies["ct_known_device"].value
+    client.post("/accounts/logout/")
+
+    from django.test import Client
+
+    attacker = Client()
+    for address in many_addresses(6, first=50):
+        sign_in(attacker, "monitor", "wrong guess", ip=address)
+    refused = sign_in(attacker, "monitor", ip="203.0.113.99")
+    assert "then try again" in refused.content.decode()
+
+    sign_in(client, "monitor", ip="198.51.100.200")  # the owner, elsewhere, same browser
+    assert is_signed_in(client)
+
+
+def test_the_known_browser_cookie_is_set_only_once_the_second_factor_is_passed(client, monitor):
+    from .conftest import MFA_URL, current_code, enrol_totp
+
+    secret = enrol_totp(monitor)
+    sign_in(client, "monitor", ip=ELSEWHERE)
+    assert "ct_known_device" not in client.cookies  # password alone proves nothing
+
+    response = client.post(MFA_URL, {"code": current_code(secret)}, REMOTE_ADDR=ELSEWHERE)
+    cookie = response.cookies["ct_known_device"]
+    assert cookie.value and cookie["httponly"] and cookie["samesite"] == "Lax"

@@ -109,7 +109,8 @@ def test_downloading_an_evidence_file_is_logged_as_an_export(
     assert _secrets_in(security_log) == []
 
 
-def test_a_backup_is_logged_as_an_export(tmp_path, security_log, db):
+def test_a_backup_is_logged_as_an_export(tmp_path, security_log, db, settings):
+    settings.BACKUP_ENCRYPTION_KEY = "A" * 43 + "="  # 32 bytes, URL-safe base64
     call_command("backup", output=tmp_path / "backup", stdout=open("/dev/null", "w"))  # noqa: SIM115
     (event,) = security_log.named("backup_created")
     assert event["export_format"] == "backup"

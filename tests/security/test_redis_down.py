@@ -64,3 +64,23 @@ def test_wrong_passwords_are_still_limited_while_redis_is_down(client, monitor, 
     assert sign_in(client, "monitor", ip="198.51.100.7").status_code == 429  # axes (database)
     sign_in(client, "monitor", ip="192.0.2.44")
     assert is_signed_in(client)
+
+
+def test_a_used_code_is_refused_by_a_process_that_never_saw_it(client, monitor, redis_down):
+    """Each web process keeps its own memory while Redis is down: the used time
+    step is recorded in the database, so another process refuses the code too."""
+    from casetracker.security import cache
+
+    secret = enrol_totp(monitor)
+    code = current_code(secret)
+    sign_in(client, "monitor")
+    client.post(MFA_URL, {"code": code})
+    assert is_signed_in(client)
+    client.post("/accounts/logout/")
+    cache._fallback.clear()  # what another gunicorn worker remembers: nothing
+
+    sign_in(client, "monitor")
+    response = client.post(MFA_URL, {"code": code})
+
+    assert "Incorrect code" in response.content.decode()
+    assert not is_signed_in(client)

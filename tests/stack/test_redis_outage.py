@@ -7,6 +7,8 @@ overdue, so its first run after the outage flags the people who fell overdue
 while it could not run.
 """
 
+import time
+
 import pytest
 from django.db import connection
 
@@ -86,6 +88,50 @@ def test_the_stale_health_job_catches_up_once_redis_is_back(
         assert worker.alive()
         flagged = StaleHealthFlag.objects.open().values_list("person_id", flat=True)
         assert sorted(flagged) == sorted(before + during)
+    finally:
+        if worker:
+            worker.stop()
+        redis.stop()
+
+
+def test_the_worker_survives_two_broker_kills_and_raises_the_next_flags(
+    transactional_db, tmp_path, celery_client
+):
+    """Redis killed (SIGKILL, no goodbye) under a running worker, twice; after each
+    restart the same worker takes the next job and flags who fell overdue."""
+    redis = PrivateRedis(tmp_path)
+    worker = None
+    try:
+        redis.start()
+        env = app_env(
+            DATABASE_URL=database_url(connection.settings_dict),
+            CELERY_BROKER_URL=redis.url,
+            CELERY_RESULT_BACKEND=redis.url,
+            CONN_MAX_AGE="0",
+        )
+        worker = Process(
+            [str(BIN / "celery"), "-A", "casetracker", "worker", "--pool=solo", "-l", "INFO"],
+            env,
+            tmp_path / "worker.log",
+        )
+        client = celery_client(redis.url)
+        flagged = make_overdue(1)
+        assert client.send_task("cases.flag_stale_health").get(timeout=60)["raised"] == 1
+        pid = worker.popen.pid
+
+        for kill in (1, 2):
+            redis.kill()
+            time.sleep(3)  # the worker notices the lost connection
+            flagged += make_overdue(kill)
+            redis.start()
+            result = client.send_task("cases.flag_stale_health")
+            raised = result.get(timeout=120)["raised"]
+            assert raised == kill, worker.output()[-3000:]
+            assert worker.alive() and worker.popen.pid == pid, worker.output()[-3000:]
+
+        assert "Unrecoverable error" not in worker.output()
+        open_flags = StaleHealthFlag.objects.open().values_list("person_id", flat=True)
+        assert sorted(open_flags) == sorted(flagged)
     finally:
         if worker:
             worker.stop()

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from cases.health import run_stale_health_job
+from cases.staleness import run_care_job
 
 
 class Command(BaseCommand):
@@ -18,8 +19,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        care = run_care_job()  # before the emails, which carry its flags too
         run = run_stale_health_job(full=options["full"])
         self.stdout.write(
             f"{run.raised} flag(s) raised, {run.resolved} flag(s) resolved "
             f"({run.notified} notified)."
+        )
+        self.stdout.write(
+            f"Visits and strike observations overdue: {care.raised} flag(s) raised, "
+            f"{care.resolved} resolved."
         )
