@@ -4,6 +4,8 @@ from casetracker.admin import RecordAdmin, RecordInline
 
 from .health import refresh_health_due
 from .models import (
+    CareDue,
+    CareFlag,
     Case,
     Charge,
     Detention,
@@ -327,6 +329,44 @@ class HealthDueSweepAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # written only by the stale-health job
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CareFlag)
+class CareFlagAdmin(admin.ModelAdmin):
+    """Overdue visits and strike observations (cases.staleness): raised and resolved by the job."""
+
+    list_display = ("person", "kind", "case", "due_since", "raised_at", "resolved_at")
+    list_filter = ("kind",)
+    search_fields = ("person__full_name",)
+    list_select_related = ("person", "case")
+    readonly_fields = [f.name for f in CareFlag._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CareDue)
+class CareDueAdmin(admin.ModelAdmin):
+    """Read-only: kept by cases.staleness; an edit would be overwritten by the next run."""
+
+    list_display = ("person", "kind", "case", "due_at", "counted_from")
+    list_filter = ("kind",)
+    search_fields = ("person__full_name",)
+    list_select_related = ("person", "case")
+    readonly_fields = ("key", "kind", "person", "case", "due_at", "counted_from")
+    ordering = ("due_at",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -234,10 +234,22 @@ def overdue_for(user, *, now: dt.datetime | None = None):
 
 
 def _on_write(sender, instance, **kwargs) -> None:
+    """At commit, refresh the people written in this transaction: one refresh per
+    transaction, however many rows it wrote (an import writes thousands)."""
     person_id = getattr(instance, "person_id", None)
-    if person_id is None or getattr(settings, "CARE_DUE_ON_WRITE", True) is False:
+    if person_id is None:
         return
-    transaction.on_commit(lambda: refresh_care_due(person_ids=[person_id]))
+    for _sids, callback, *_rest in transaction.get_connection().run_on_commit:
+        pending = getattr(callback, "care_person_ids", None)
+        if pending is not None:
+            pending.add(person_id)
+            return
+
+    def refresh() -> None:
+        refresh_care_due(person_ids=refresh.care_person_ids)
+
+    refresh.care_person_ids = {person_id}
+    transaction.on_commit(refresh)
 
 
 def connect_signals() -> None:

@@ -201,3 +201,13 @@ def test_a_monitor_sets_the_visit_interval_of_a_published_case(client, monitor):
     assert kase.visit_interval_days == 7
     run_care_job()
     assert open_keys() == [f"visit:{kase.pk}"]
+
+
+def test_writes_refresh_the_due_moments_once_per_transaction(django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        cases = [detained_case(last_visit_days_ago=40) for _ in range(5)]
+    ours = [c for c in callbacks if hasattr(c, "care_person_ids")]
+    assert len(ours) == 1 and len(ours[0].care_person_ids) == 5
+    assert CareDue.objects.filter(kind=CareKind.VISIT).count() == len(cases)
