@@ -6,6 +6,7 @@ from .health import refresh_health_due
 from .models import (
     Case,
     Charge,
+    DeathInCustody,
     Detention,
     Event,
     EvidenceFile,
@@ -62,7 +63,18 @@ class SentenceInline(RecordInline):
 class DetentionInline(RecordInline):
     model = Detention
     fk_name = "case"
-    fields = ("person", "facility", "started_on", "ended_on", "visibility", "sources")
+    fields = (
+        "person",
+        "facility",
+        "kind",
+        "regime",
+        "started_on",
+        "ended_on",
+        "end_reason",
+        "expected_release_on",
+        "visibility",
+        "sources",
+    )
     autocomplete_fields = ("person", "facility", "sources")
 
 
@@ -147,10 +159,27 @@ class FacilityAdmin(RecordAdmin):
 
 @admin.register(Detention)
 class DetentionAdmin(_RefreshesHealthDue, RecordAdmin):
-    list_display = ("person", "facility", "started_on", "ended_on", "visibility")
+    list_display = (
+        "person",
+        "facility",
+        "kind",
+        "started_on",
+        "ended_on",
+        "end_reason",
+        "visibility",
+    )
+    list_filter = (*RecordAdmin.list_filter, "kind", "end_reason")
     search_fields = ("person__full_name", "facility__name")
     autocomplete_fields = ("person", "case", "facility", "sources")
     list_select_related = ("person", "facility")
+
+
+@admin.register(DeathInCustody)
+class DeathInCustodyAdmin(_RefreshesHealthDue, RecordAdmin):
+    list_display = ("person", "died_on", "place", "visibility")
+    search_fields = ("person__full_name", "place")
+    autocomplete_fields = ("person", "detention", "facility", "sources")
+    list_select_related = ("person",)
 
 
 @admin.register(HungerStrike)

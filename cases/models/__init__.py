@@ -1,6 +1,6 @@
 from casetracker.records import Visibility
 
-from .detention import Detention, Facility
+from .detention import DeathInCustody, Detention, Facility, detained_now_q
 from .editorial import Publication
 from .evidence import EvidenceFile
 from .health import (
@@ -18,6 +18,7 @@ from .visits import PrisonVisit
 __all__ = [
     "Case",
     "Charge",
+    "DeathInCustody",
     "Detention",
     "Event",
     "EvidenceFile",
@@ -35,4 +36,5 @@ __all__ = [
     "Source",
     "StaleHealthFlag",
     "Visibility",
+    "detained_now_q",
 ]

@@ -72,7 +72,9 @@ class Case(Record):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
+        UNKNOWN = "unknown", _("Not known")
         INVESTIGATION = "investigation", _("Under investigation")
+        AWAITING_TRIAL = "awaiting_trial", _("Awaiting trial")
         TRIAL = "trial", _("On trial")
         CONVICTED = "convicted", _("Convicted")
         APPEAL = "appeal", _("On appeal")
@@ -80,6 +82,9 @@ class Case(Record):
         ACQUITTED = "acquitted", _("Acquitted")
         CLOSED = "closed", _("Closed")
         DIED_IN_CUSTODY = "died_in_custody", _("Died in custody")
+        HOUSE_ARREST = "house_arrest", _("Under house arrest")
+        DISAPPEARED = "disappeared", _("Disappeared")
+        IN_EXILE = "in_exile", _("In exile")
 
     class EditorialState(models.TextChoices):
         DRAFT = "draft", _("Draft")

@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from cases.models import (
     Case,
     Charge,
+    DeathInCustody,
     Detention,
     Event,
     HealthObservation,
@@ -228,6 +229,14 @@ def case_page_context(case: Case) -> dict:
         .prefetch_related(sources_prefetch())
         .order_by("-started_on", "-pk")
     )
+    death = (
+        DeathInCustody.objects.publishable()
+        .filter(person=person)
+        .select_related("facility")
+        .prefetch_related(sources_prefetch())
+        .order_by("pk")
+        .first()
+    )
     strikes = list(
         HungerStrike.objects.publishable()
         .filter(person=person)
@@ -268,6 +277,7 @@ def case_page_context(case: Case) -> dict:
         *charges,
         *sentences,
         *detentions,
+        *([death] if death else []),
         *recognitions,
         *observations,
         *visits,
@@ -275,7 +285,13 @@ def case_page_context(case: Case) -> dict:
     ):
         cite.cite(record)
 
+    for detention in detentions:
+        detention.person = person  # is_current reads the person's death; no query each
     current = next((d for d in detentions if d.is_current), None)
+    # The latest detention ended by a release (shown when nobody holds the person now).
+    released = None if current else next((d for d in detentions if d.is_release), None)
+    if death is not None:
+        death.shown_facility = death.facility if is_publishable(death.facility) else None
     for sentence in sentences:
         sentence.term_display = format_term(sentence.term_months)
         sentence.release = sentence.expected_release()
@@ -294,6 +310,8 @@ def case_page_context(case: Case) -> dict:
         "recognitions": recognitions,
         "detentions": detentions,
         "current_detention": current,
+        "released": released,
+        "death": death,
         "days_in_detention": current.days(today) if current else None,
         "expected_release": release,
         "strikes": strikes,
