@@ -1,9 +1,12 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from casetracker.admin import RecordAdmin, RecordInline
 
 from .health import refresh_health_due
 from .models import (
+    AdditionalPunishment,
     Case,
     Charge,
     DeathInCustody,
@@ -41,13 +44,61 @@ class ChargeInline(RecordInline):
     autocomplete_fields = ("article", "sources")
 
 
+class SentenceForm(forms.ModelForm):
+    """The term as courts write it: years, months and days (stored as months + days)."""
+
+    term_years = forms.IntegerField(label=_("term: years"), min_value=0, required=False)
+
+    class Meta:
+        model = Sentence
+        fields = (
+            "decision",
+            "sentenced_on",
+            "court",
+            "kind",
+            "term_months",
+            "term_days",
+            "fine_amount",
+            "fine_currency",
+            "fine_usd_reported",
+            "starts_on",
+            "ends_on",
+            "appeal_outcome",
+            "visibility",
+            "sources",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        months = self.instance.term_months
+        if months and not self.is_bound:
+            self.initial["term_years"], self.initial["term_months"] = divmod(months, 12)
+
+    def clean(self):
+        cleaned = super().clean()
+        years = cleaned.get("term_years")
+        if years:
+            cleaned["term_months"] = years * 12 + (cleaned.get("term_months") or 0)
+            self.instance.term_months = cleaned["term_months"]
+        return cleaned
+
+
+class AdditionalPunishmentInline(RecordInline):
+    model = AdditionalPunishment
+    fields = ("kind", "description", "term_months", "term_days", "fine_amount", "fine_currency")
+
+
 class SentenceInline(RecordInline):
     model = Sentence
+    form = SentenceForm
     fields = (
+        "decision",
         "sentenced_on",
         "court",
         "kind",
+        "term_years",
         "term_months",
+        "term_days",
         "fine_amount",
         "fine_currency",
         "fine_usd_reported",
@@ -140,10 +191,30 @@ class ChargeAdmin(RecordAdmin):
     list_select_related = ("case__person", "article")
 
 
+@admin.register(AdditionalPunishment)
+class AdditionalPunishmentAdmin(RecordAdmin):
+    list_display = ("sentence", "kind", "description", "term_months", "fine_amount")
+    list_filter = (*RecordAdmin.list_filter, "kind")
+    search_fields = ("sentence__case__person__full_name", "description")
+    autocomplete_fields = ("sentence",)
+    list_select_related = ("sentence__case__person",)
+
+
 @admin.register(Sentence)
 class SentenceAdmin(RecordAdmin):
-    list_display = ("case", "kind", "term_months", "fine_amount", "fine_currency", "sentenced_on")
-    list_filter = (*RecordAdmin.list_filter, "kind")
+    form = SentenceForm
+    inlines = [AdditionalPunishmentInline]
+    list_display = (
+        "case",
+        "decision",
+        "kind",
+        "term_months",
+        "term_days",
+        "fine_amount",
+        "fine_currency",
+        "sentenced_on",
+    )
+    list_filter = (*RecordAdmin.list_filter, "decision", "kind")
     search_fields = ("case__person__full_name", "court")
     autocomplete_fields = ("case", "sources")
     list_select_related = ("case__person",)

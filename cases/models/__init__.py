@@ -11,11 +11,20 @@ from .health import (
     HungerStrike,
     StaleHealthFlag,
 )
-from .legal import Case, Charge, LegalArticle, Recognition, Sentence
+from .legal import (
+    AdditionalPunishment,
+    Case,
+    Charge,
+    LegalArticle,
+    Recognition,
+    Sentence,
+    effective_sentence,
+)
 from .sources import Event, Source
 from .visits import PrisonVisit
 
 __all__ = [
+    "AdditionalPunishment",
     "Case",
     "Charge",
     "DeathInCustody",
@@ -37,4 +46,5 @@ __all__ = [
     "StaleHealthFlag",
     "Visibility",
     "detained_now_q",
+    "effective_sentence",
 ]

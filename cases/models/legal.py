@@ -238,7 +238,28 @@ class Sentence(SourcedRecord):
         PROBATION = "probation", _("Probation")
         FORCED_TREATMENT = "forced_treatment", _("Forced psychiatric treatment")
         TRAVEL_BAN = "travel_ban", _("Travel ban")
+        ADMINISTRATIVE_ARREST = "administrative_arrest", _("Administrative arrest")
+        DEATH_PENALTY = "death_penalty", _("Death penalty")
+        NONE = "none", _("No punishment (acquittal, release)")
         OTHER = "other", _("Other")
+
+    class Decision(models.TextChoices):
+        """Each court or clemency decision is its own record; the latest is in force."""
+
+        FIRST_INSTANCE = "first_instance", _("First instance")
+        APPEAL = "appeal", _("Appeal")
+        CASSATION = "cassation", _("Cassation")
+        SUPERVISORY = "supervisory", _("Supervisory review")
+        PARDON = "pardon", _("Pardon")
+        AMNESTY = "amnesty", _("Amnesty")
+        COMMUTATION = "commutation", _("Commutation")
+        EXCHANGE = "exchange", _("Exchange")
+        PAROLE = "parole", _("Parole")
+
+    # Decisions that free the person: the term stops running.
+    RELEASING_DECISIONS = frozenset(
+        {Decision.PARDON, Decision.AMNESTY, Decision.EXCHANGE, Decision.PAROLE}
+    )
 
     class AppealOutcome(models.TextChoices):
         NONE = "", _("No appeal known")
@@ -248,19 +269,47 @@ class Sentence(SourcedRecord):
         INCREASED = "increased", _("Increased on appeal")
         OVERTURNED = "overturned", _("Overturned on appeal")
 
-    TERM_KINDS = {Kind.IMPRISONMENT, Kind.RESTRICTED_FREEDOM, Kind.PROBATION, Kind.TRAVEL_BAN}
+    TERM_KINDS = {
+        Kind.IMPRISONMENT,
+        Kind.RESTRICTED_FREEDOM,
+        Kind.PROBATION,
+        Kind.TRAVEL_BAN,
+        Kind.ADMINISTRATIVE_ARREST,
+    }
+    CUSTODIAL_KINDS = {Kind.IMPRISONMENT, Kind.ADMINISTRATIVE_ARREST}
 
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="sentences"
     )
-    sentenced_on = PartialDateField(_("sentenced on"), validators=[not_in_future])
+    decision = models.CharField(
+        _("decision"),
+        max_length=20,
+        choices=Decision.choices,
+        default=Decision.FIRST_INSTANCE,
+        help_text=_(
+            "Record every decision separately (an appeal does not overwrite the first "
+            "instance): the latest decision is the sentence in force."
+        ),
+    )
+    sentenced_on = PartialDateField(_("decided on"), validators=[not_in_future])
     court = models.CharField(_("court"), max_length=300, blank=True)
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(
+        _("main punishment"),
+        max_length=30,
+        choices=Kind.choices,
+        help_text=_("Additional punishments (a fine, a ban) are recorded beside it."),
+    )
     term_months = models.PositiveIntegerField(
         _("term (months)"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1, _("The term must be at least one month."))],
+        help_text=_("The whole term in months, years included (51 = 4 years 3 months)."),
+    )
+    term_days = models.PositiveIntegerField(
+        _("term: days"),
+        null=True,
+        blank=True,
+        help_text=_("Days beyond the months, or the whole term of an administrative arrest."),
     )
     fine_amount = models.DecimalField(
         _("fine amount"),
@@ -303,8 +352,8 @@ class Sentence(SourcedRecord):
         ]
 
     def __str__(self) -> str:
-        if self.term_months:
-            return f"{self.get_kind_display()}, {self.term_months} months"
+        if self.term_months or self.term_days:
+            return f"{self.get_kind_display()}, {format_term(self.term_months, self.term_days)}"
         if self.fine_amount:
             return f"{self.get_kind_display()}, {self.fine_amount} {self.fine_currency}"
         return self.get_kind_display()
@@ -317,20 +366,136 @@ class Sentence(SourcedRecord):
             errors["fine_currency"] = _("Give the currency of the fine.")
         if self.fine_currency and self.fine_amount is None:
             errors["fine_amount"] = _("Give the amount of the fine.")
-        if self.kind == self.Kind.LIFE_IMPRISONMENT and self.term_months:
-            errors["term_months"] = _("A life sentence has no term in months.")
+        if self.kind in (self.Kind.LIFE_IMPRISONMENT, self.Kind.DEATH_PENALTY) and (
+            self.term_months or self.term_days
+        ):
+            errors["term_months"] = _("A life sentence or a death penalty has no term.")
+        if self.term_months == 0 and not self.term_days:
+            errors["term_months"] = _("The term must be at least one month or one day.")
         if certainly_after(self.starts_on, self.ends_on):
             errors["ends_on"] = _("The end cannot be before the start.")
         if errors:
             raise ValidationError(errors)
 
-    def expected_release(self):
-        """Start + term, when both are known; None otherwise (or for life)."""
+    @property
+    def releases(self) -> bool:
+        """This decision frees the person (a pardon, an amnesty, an acquittal...)."""
+        return (
+            self.decision in self.RELEASING_DECISIONS
+            or self.kind == self.Kind.NONE
+            or self.appeal_outcome == self.AppealOutcome.OVERTURNED
+        )
+
+    def term(self) -> relativedelta | None:
+        if not (self.term_months or self.term_days):
+            return None
+        return relativedelta(months=self.term_months or 0, days=self.term_days or 0)
+
+    def expected_release(self, held_since=None):
+        """The end of the term: its stated end, else its start + term, else (for a
+        custodial term) the start of the time already held + term, since time held
+        before the verdict counts toward it. None when unknown, for life or death,
+        and for a decision that frees the person."""
+        if self.releases or self.kind in (self.Kind.LIFE_IMPRISONMENT, self.Kind.DEATH_PENALTY):
+            return None
         if self.ends_on:
             return self.ends_on.earliest()
-        if not (self.starts_on and self.term_months) or self.kind not in self.TERM_KINDS:
+        term = self.term()
+        if term is None or self.kind not in self.TERM_KINDS:
             return None
-        return self.starts_on.earliest() + relativedelta(months=self.term_months)
+        start = self.starts_on or (held_since if self.kind in self.CUSTODIAL_KINDS else None)
+        if not start:
+            return None
+        start = start.earliest() if hasattr(start, "earliest") else start
+        return start + term
+
+
+def format_term(months: int | None, days: int | None = None) -> str:
+    """84 -> "7 years", 18 -> "1 year 6 months", (0, 15) -> "15 days"."""
+    from django.utils.translation import ngettext
+
+    years, rest = divmod(months or 0, 12)
+    parts = []
+    if years:
+        parts.append(ngettext("%(n)d year", "%(n)d years", years) % {"n": years})
+    if rest:
+        parts.append(ngettext("%(n)d month", "%(n)d months", rest) % {"n": rest})
+    if days:
+        parts.append(ngettext("%(n)d day", "%(n)d days", days) % {"n": days})
+    return " ".join(parts)
+
+
+def effective_sentence(sentences):
+    """The sentence in force: the latest decision (by date, then as entered). An
+    iterable of the case's sentences ordered by ("sentenced_on", "pk"); None when
+    there are none. A decision that frees the person is returned too: callers
+    read .releases."""
+    sentences = list(sentences)
+    return sentences[-1] if sentences else None
+
+
+class AdditionalPunishment(Record):
+    """A punishment added to a sentence's main one: "19 years and a fine of 300,000
+    roubles", "and a ban on journalism for 3 years"."""
+
+    class Kind(models.TextChoices):
+        FINE = "fine", _("Fine")
+        ACTIVITY_BAN = "activity_ban", _("Ban on an activity or profession")
+        TRAVEL_BAN = "travel_ban", _("Travel ban")
+        RESTRICTION = "restriction", _("Restriction of freedom")
+        INTERNET_BAN = "internet_ban", _("Ban on using the internet")
+        DEPRIVATION = "deprivation", _("Deprivation of rank, title or award")
+        CONFISCATION = "confiscation", _("Confiscation of property")
+        OTHER = "other", _("Other")
+
+    sentence = models.ForeignKey(
+        Sentence,
+        verbose_name=_("sentence"),
+        on_delete=models.CASCADE,
+        related_name="additional_punishments",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    term_months = models.PositiveIntegerField(_("term (months)"), null=True, blank=True)
+    term_days = models.PositiveIntegerField(_("term: days"), null=True, blank=True)
+    fine_amount = models.DecimalField(
+        _("fine amount"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"), _("A fine must be a positive amount."))],
+    )
+    fine_currency = models.CharField(
+        _("fine currency"), max_length=3, blank=True, validators=[validate_currency]
+    )
+    description = models.CharField(
+        _("as worded"), max_length=300, blank=True, help_text=_("E.g. “ban on journalism”.")
+    )
+
+    published_via = "sentence"
+
+    class Meta:
+        verbose_name = _("additional punishment")
+        verbose_name_plural = _("additional punishments")
+        ordering = ["sentence", "pk"]
+
+    def __str__(self) -> str:
+        label = self.description or self.get_kind_display()
+        if self.fine_amount:
+            return f"{label}, {self.fine_amount:,.0f} {self.fine_currency}"
+        term = format_term(self.term_months, self.term_days)
+        return f"{label}, {term}" if term else label
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        self.fine_currency = (self.fine_currency or "").upper()
+        if self.kind == self.Kind.FINE and self.fine_amount is None:
+            errors["fine_amount"] = _("Give the amount of the fine.")
+        if self.fine_amount is not None and not self.fine_currency:
+            errors["fine_currency"] = _("Give the currency of the fine.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Recognition(SourcedRecord):
@@ -353,4 +518,14 @@ class Recognition(SourcedRecord):
         return self.recognized_by
 
 
-__all__ = ["Case", "Charge", "LegalArticle", "Recognition", "Sentence", "Visibility"]
+__all__ = [
+    "AdditionalPunishment",
+    "Case",
+    "Charge",
+    "LegalArticle",
+    "Recognition",
+    "Sentence",
+    "Visibility",
+    "effective_sentence",
+    "format_term",
+]

@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from cases.models import (
+    AdditionalPunishment,
     Case,
     Charge,
     DeathInCustody,
@@ -37,7 +37,9 @@ from cases.models import (
     Recognition,
     Sentence,
     Source,
+    effective_sentence,
 )
+from cases.models.legal import format_term
 from casetracker.partial_dates import PartialDate
 from casetracker.records import Record, Visibility
 from people.models import Membership, NameVariant, Organization
@@ -56,19 +58,6 @@ def sources_prefetch() -> Prefetch:
     return Prefetch(
         "sources", queryset=Source.objects.publishable().order_by("date", "pk"), to_attr="shown"
     )
-
-
-def format_term(months: int | None) -> str:
-    """84 -> "7 years", 18 -> "1 year 6 months"."""
-    if not months:
-        return ""
-    years, rest = divmod(months, 12)
-    parts = []
-    if years:
-        parts.append(ngettext("%(n)d year", "%(n)d years", years) % {"n": years})
-    if rest:
-        parts.append(ngettext("%(n)d month", "%(n)d months", rest) % {"n": rest})
-    return " ".join(parts)
 
 
 def display_date(value: PartialDate | dt.date | None) -> str:
@@ -213,7 +202,14 @@ def case_page_context(case: Case) -> dict:
     sentences = list(
         Sentence.objects.publishable()
         .filter(case=case)
-        .prefetch_related(sources_prefetch())
+        .prefetch_related(
+            sources_prefetch(),
+            Prefetch(
+                "additional_punishments",
+                queryset=AdditionalPunishment.objects.publishable().order_by("pk"),
+                to_attr="public_extras",
+            ),
+        )
         .order_by("sentenced_on", "pk")
     )
     recognitions = list(
@@ -292,10 +288,20 @@ def case_page_context(case: Case) -> dict:
     released = None if current else next((d for d in detentions if d.is_release), None)
     if death is not None:
         death.shown_facility = death.facility if is_publishable(death.facility) else None
+    # The sentence in force is the latest decision; the others are its history.
+    # Time already held counts toward a custodial term: from the first known start
+    # of a detention in this case (else of the person's detentions).
+    starts = [d.started_on for d in detentions if d.started_on and d.case_id == case.pk] or [
+        d.started_on for d in detentions if d.started_on
+    ]
+    held_since = min(starts, key=lambda d: d.earliest()) if starts else None
+    effective = effective_sentence(sentences)
     for sentence in sentences:
-        sentence.term_display = format_term(sentence.term_months)
-        sentence.release = sentence.expected_release()
-    release = next((s.release for s in reversed(sentences) if s.release), None)
+        sentence.term_display = format_term(sentence.term_months, sentence.term_days)
+        sentence.release = sentence.expected_release(held_since)
+        sentence.in_force = sentence is effective
+        sentence.extras = sentence.public_extras
+    release = effective.release if effective is not None and current else None
     ongoing = [s for s in strikes if s.is_ongoing]
     for strike in strikes:
         strike.days = strike.day_count(today)

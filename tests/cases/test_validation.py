@@ -115,7 +115,7 @@ def test_unknown_country_is_refused():
 
 def test_zero_term_is_refused():
     sentence = Sentence(case=f.CaseFactory(), kind="imprisonment", term_months=0)
-    assert errors_of(sentence)["term_months"] == ["The term must be at least one month."]
+    assert errors_of(sentence)["term_months"] == ["The term must be at least one month or one day."]
 
 
 def test_negative_fine_is_refused():
