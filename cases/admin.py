@@ -8,6 +8,7 @@ from .health import refresh_health_due
 from .models import (
     AdditionalPunishment,
     Case,
+    CaseLink,
     Charge,
     DeathInCustody,
     Detention,
@@ -135,6 +136,22 @@ class RecognitionInline(RecordInline):
     autocomplete_fields = ("sources",)
 
 
+class CaseLinkInline(RecordInline):
+    model = CaseLink
+    fk_name = "from_case"
+    fields = ("kind", "to_case", "note", "visibility", "sources")
+    autocomplete_fields = ("to_case", "sources")
+    verbose_name_plural = _("links to other cases")
+
+
+@admin.register(CaseLink)
+class CaseLinkAdmin(RecordAdmin):
+    list_display = ("from_case", "kind", "to_case", "visibility")
+    list_filter = (*RecordAdmin.list_filter, "kind")
+    search_fields = ("from_case__person__full_name", "to_case__person__full_name")
+    autocomplete_fields = ("from_case", "to_case", "sources")
+
+
 class EventInline(RecordInline):
     model = Event
     fields = ("date", "kind", "title", "location", "visibility", "sources")
@@ -161,7 +178,14 @@ class CaseAdmin(RecordAdmin):
     )
     autocomplete_fields = ("person", "assigned_monitors")
     list_select_related = ("person",)
-    inlines = [ChargeInline, SentenceInline, DetentionInline, RecognitionInline, EventInline]
+    inlines = [
+        ChargeInline,
+        SentenceInline,
+        DetentionInline,
+        RecognitionInline,
+        EventInline,
+        CaseLinkInline,
+    ]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

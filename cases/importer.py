@@ -597,6 +597,7 @@ class Planner:
         self.children: dict[int, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
         normalized_variants: dict[int, set[str]] = defaultdict(set)
         case_ids = []
+        existing_cases: list[Case] = []
         for chunk in _chunks(people):
             for v in NameVariant.objects.active().filter(person_id__in=chunk):
                 self.variants_of[v.person_id].add(v.name.casefold())
@@ -606,11 +607,19 @@ class Planner:
             for det in Detention.objects.active().filter(person_id__in=chunk):
                 self.detentions_of[det.person_id].add((det.facility_id, _date_key(det.started_on)))
             for case in Case.objects.active().filter(person_id__in=chunk):
-                self.cases_by_key[self._case_key(case.person_id, case)] = case
                 case_ids.append(case.pk)
+                existing_cases.append(case)
+        charge_keys: dict[int, list[str]] = defaultdict(list)
         for chunk in _chunks(case_ids):
-            for charge in Charge.objects.active().filter(case_id__in=chunk):
+            for charge in (
+                Charge.objects.active().filter(case_id__in=chunk).select_related("article")
+            ):
                 self.children[charge.case_id]["charges"][charge.article_id] = charge
+                charge_keys[charge.case_id].append(charge.article.number or charge.wording)
+        for case in existing_cases:
+            key = self._case_key(case.person_id, case, charge_keys[case.pk], line=-case.pk)
+            self.cases_by_key[key] = case
+        for chunk in _chunks(case_ids):
             for sentence in Sentence.objects.active().filter(case_id__in=chunk):
                 self.children[sentence.case_id]["sentences"][sentence.kind] = sentence
             for rec in Recognition.objects.active().filter(case_id__in=chunk):
@@ -649,11 +658,29 @@ class Planner:
         self.file_cases: dict[tuple, int] = {}
 
     @staticmethod
-    def _case_key(person_key, case: Case) -> tuple:
-        which = (
-            case.case_number.casefold() if case.case_number else f"@{_date_key(case.arrest_date)}"
-        )
+    def _case_key(person_key, case: Case, charges=(), line: int | None = None) -> tuple:
+        """A case's identity: its number; else its court with its verdict date; else
+        its charges (article numbers, or wordings when unnumbered). Never the arrest
+        date alone: two convictions of one person may share it, or a row may lack it.
+        A case with none of these has no identity and is never merged (`line` keeps
+        it apart)."""
+        if case.case_number:
+            which = ("number", case.case_number.casefold())
+        elif case.court and case.verdict_date:
+            which = ("court", case.court.casefold(), _date_key(case.verdict_date))
+        elif charges:
+            which = ("charges", tuple(sorted({c.casefold() for c in charges})))
+        else:
+            which = ("row", line)
         return (person_key, case.country, case.case_type, which)
+
+    @staticmethod
+    def _identity_field(case: Case) -> str:
+        if case.case_number:
+            return "case_number"
+        if case.court and case.verdict_date:
+            return "verdict_date"
+        return "charges"
 
     def _slug(self, model, text: str) -> str:
         base = slugify(normalize_name(text))[:200].strip("-") or model._meta.model_name
@@ -797,11 +824,12 @@ class Planner:
         result.person = person
         case = d.case
         pkey = _key(person)
-        key = self._case_key(pkey, case)
+        charge_keys = [number or wording for number, wording in d.charges]
+        key = self._case_key(pkey, case, charge_keys, line=d.line)
         if key in self.file_cases:
             result.errors.append(
                 RowError(
-                    "case_number" if case.case_number else "arrest_date",
+                    self._identity_field(case),
                     _("Same person and case as line %(line)d.") % {"line": self.file_cases[key]},
                 )
             )

@@ -14,6 +14,7 @@ from .health import (
 from .legal import (
     AdditionalPunishment,
     Case,
+    CaseLink,
     Charge,
     LegalArticle,
     Recognition,
@@ -26,6 +27,7 @@ from .visits import PrisonVisit
 __all__ = [
     "AdditionalPunishment",
     "Case",
+    "CaseLink",
     "Charge",
     "DeathInCustody",
     "Detention",

@@ -27,6 +27,11 @@ class Facility(Record):
     city = models.CharField(_("city"), max_length=200, blank=True)
     region = models.CharField(_("region"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2, validators=[validate_country])
+    postal_address = models.TextField(
+        _("postal address"),
+        blank=True,
+        help_text=_("For letters to prisoners: the address as the post office needs it."),
+    )
 
     class Meta:
         verbose_name = _("facility")

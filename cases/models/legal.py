@@ -186,6 +186,62 @@ class Case(Record):
             )
 
 
+class CaseLink(SourcedRecord):
+    """A relation between two cases, shown on both pages: Toregozhina was
+    prosecuted for reporting on Zhylanbayev's case; two cases from the same
+    protest are "same events"."""
+
+    class Kind(models.TextChoices):
+        REPORTING_ON = "reporting_on", _("Prosecuted for reporting on")
+        SAME_EVENTS = "same_events", _("Same events")
+        DEFENDING = "defending", _("Prosecuted for defending")
+        RELATED = "related", _("Related case")
+
+    # How the link reads from the other case's page.
+    INVERSE = {
+        Kind.REPORTING_ON: _("Reported on by"),
+        Kind.SAME_EVENTS: _("Same events"),
+        Kind.DEFENDING: _("Defended by"),
+        Kind.RELATED: _("Related case"),
+    }
+
+    from_case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="links_out"
+    )
+    to_case = models.ForeignKey(
+        Case, verbose_name=_("linked case"), on_delete=models.CASCADE, related_name="links_in"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    published_via = "from_case"
+
+    class Meta:
+        verbose_name = _("case link")
+        verbose_name_plural = _("case links")
+        ordering = ["from_case", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_case", "to_case", "kind"], name="unique_case_link"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_case=models.F("to_case")), name="case_link_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_case} — {self.get_kind_display()} — {self.to_case}"
+
+    def clean(self):
+        super().clean()
+        if self.from_case_id and self.from_case_id == self.to_case_id:
+            raise ValidationError({"to_case": _("A case cannot be linked to itself.")})
+
+    @property
+    def inverse_label(self) -> str:
+        return self.INVERSE.get(self.kind, self.get_kind_display())
+
+
 class ChargeQuerySet(RecordQuerySet):
     def publishable(self):
         """Public, not archived, and under a publishable legal article: when an
@@ -521,6 +577,7 @@ class Recognition(SourcedRecord):
 __all__ = [
     "AdditionalPunishment",
     "Case",
+    "CaseLink",
     "Charge",
     "LegalArticle",
     "Recognition",

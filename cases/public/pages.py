@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from cases.models import (
     AdditionalPunishment,
     Case,
+    CaseLink,
     Charge,
     DeathInCustody,
     Detention,
@@ -258,6 +259,23 @@ def case_page_context(case: Case) -> dict:
         .prefetch_related(sources_prefetch())
         .order_by("date", "pk")
     )
+    # Links read from both ends; the other case must be public too.
+    public_cases = Case.objects.public().values("pk")
+    links = [
+        (link.get_kind_display(), link.to_case, link)
+        for link in CaseLink.objects.publishable()
+        .filter(from_case=case, to_case__in=public_cases)
+        .select_related("to_case__person")
+        .prefetch_related(sources_prefetch())
+        .order_by("pk")
+    ] + [
+        (link.inverse_label, link.from_case, link)
+        for link in CaseLink.objects.publishable()
+        .filter(to_case=case, from_case__in=public_cases)
+        .select_related("from_case__person")
+        .prefetch_related(sources_prefetch())
+        .order_by("pk")
+    ]
     other_cases = list(
         Case.objects.public().filter(person=person).exclude(pk=case.pk).order_by("-arrest_date")
     )
@@ -278,6 +296,7 @@ def case_page_context(case: Case) -> dict:
         *observations,
         *visits,
         *events,
+        *(link for _label, _other, link in links),
     ):
         cite.cite(record)
 
@@ -329,6 +348,7 @@ def case_page_context(case: Case) -> dict:
         "timeline": timeline(events, visits, observations, strikes),
         "citations": cite.entries(),
         "other_cases": other_cases,
+        "case_links": links,
         "country": country_name(case.country),
         "cite_url": absolute(case.get_absolute_url()),
         "json_ld": json_ld(case_json_ld(case, variants, charges)),
