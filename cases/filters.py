@@ -17,33 +17,46 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from people.models import Membership, Person
 from people.search import search_people
 
+from .citations import parse_citation
 from .models import Case, Charge, Detention, HungerStrike, LegalArticle, Sentence
 
 # An id the database can hold (str.isdigit() would also accept "²" and 30-digit numbers).
 ARTICLE_ID = re.compile(r"[0-9]{1,18}")
-ARTICLE_KEY = re.compile(r"^([A-Za-z]{2}):(criminal|administrative):([0-9A-Za-z.\-]+)$")
+# COUNTRY:CODE[@EDITION]:PROVISION, e.g. KZ:criminal:405, RU:criminal:207.3,
+# MM:criminal:505(b), AZ:criminal@1960:283; the provision may be in the
+# country's notation (RU:criminal:п. «д» ч. 2 ст. 207.3), see cases.citations.
+ARTICLE_KEY = re.compile(
+    r"^([A-Za-z]{2}):(criminal|administrative)(?:@([0-9A-Za-z.\-]{1,20}))?:(.{1,40})$"
+)
 
 
 def article_lookup(value: str):
-    """`12` (an id) or `KZ:criminal:405` (country:code:number) -> filter kwargs, or None."""
+    """`12` (an id) or `KZ:criminal:405` (country:code:number) -> Charge filter kwargs,
+    or None. An article includes all its parts: `RU:criminal:207.3` matches a charge
+    under part 2, letter д of it; `RU:criminal:ч. 2 ст. 207.3` only that part."""
     value = (value or "").strip()
     if ARTICLE_ID.fullmatch(value):
-        return {"article_id": int(value)}
+        return Q(article_id=int(value))
     match = ARTICLE_KEY.match(value)
-    if match:
-        country, code, number = match.groups()
-        return {
-            "article__country": country.upper(),
-            "article__code": code,
-            "article__number": number,
-        }
-    return None
+    if not match:
+        return None
+    country, code, edition, provision = match.groups()
+    citation = parse_citation(provision)
+    if citation is None:
+        return None
+    code_q = Q(article__country=country.upper(), article__code=code, article__edition=edition or "")
+    parts = Q(article__number=citation.article)
+    for name in ("part", "paragraph", "letter"):
+        if getattr(citation, name):
+            parts &= Q(**{f"{name}__iexact": getattr(citation, name)})
+    # An article numbered as written ("80(d)" stored whole) matches too.
+    return code_q & (parts | Q(article__number=provision.strip()))
 
 
 class ArticleField(forms.CharField):
@@ -51,7 +64,10 @@ class ArticleField(forms.CharField):
         super().validate(value)
         if value and article_lookup(value) is None:
             raise forms.ValidationError(
-                _("Use a legal article id or COUNTRY:CODE:NUMBER, e.g. KZ:criminal:405."),
+                _(
+                    "Use a legal article id or COUNTRY:CODE:NUMBER, e.g. KZ:criminal:405, "
+                    "MM:criminal:505(b) or AZ:criminal@1960:283."
+                ),
                 code="invalid_article",
             )
 
@@ -126,7 +142,7 @@ class CaseFilter(django_filters.FilterSet):
     def filter_article(self, queryset, name, value):
         lookup = article_lookup(value)
         # publishable() leaves out charges under an internal article (ChargeQuerySet).
-        charges = Charge.objects.publishable().filter(case=OuterRef("pk"), **lookup)
+        charges = Charge.objects.publishable().filter(lookup, case=OuterRef("pk"))
         return queryset.filter(Exists(charges))
 
     def filter_organization(self, queryset, name, value):

@@ -43,6 +43,7 @@ from people.models import Gender, Membership, NameVariant, Organization, Person
 from people.names import normalize_name
 from people.search import skeleton
 
+from .citations import parse_citation
 from .health import refresh_health_due
 from .models import (
     Case,
@@ -93,7 +94,9 @@ CHANGE_REASON = "CSV import"
 BATCH = 500
 # Well under every backend's limit on query parameters.
 CHUNK = 900
-CHARGE = re.compile(r"^([0-9A-Za-z][0-9A-Za-z.\-]*)\s*:\s*(\S.*)$")
+# "PROVISION: wording"; the provision as courts write it (cases.citations):
+# 405, 207.3, 80(d), 505(b), п. «д» ч. 2 ст. 207.3.
+CHARGE = re.compile(r"^([^:]{1,60}?)\s*:\s*(\S.*)$")
 SENTENCE_COLUMNS = ("sentence_kind", "sentence_months", "fine_amount", "fine_currency", "fine_usd")
 SOURCE_COLUMNS = ("source_url", "source_title", "source_date")
 # Cells that may hold line breaks (text fields); every other cell is one line.
@@ -413,7 +416,20 @@ def validate_row(line: int, row: dict[str, str], errors: list[RowError]) -> Draf
                 )
             )
             break
-        charges.append((match.group(1), match.group(2).strip()))
+        citation = parse_citation(match.group(1))
+        if citation is None:
+            errors.append(
+                RowError(
+                    "charges",
+                    _(
+                        "“%(part)s” is not an article in a known notation: write e.g. 405, "
+                        "207.3, 505(b) or п. «д» ч. 2 ст. 207.3."
+                    )
+                    % {"part": match.group(1)},
+                )
+            )
+            break
+        charges.append((citation.article, match.group(2).strip(), citation, match.group(1)))
     if charges and case_type == Case.Type.OTHER:
         errors.append(
             RowError(
@@ -467,7 +483,7 @@ def validate_row(line: int, row: dict[str, str], errors: list[RowError]) -> Draf
         visibility=Visibility.PUBLIC,
     )
     _clean(case, CASE_COLUMNS, errors, exclude=["person", "slug"])
-    for number, wording in charges:
+    for number, wording, _citation, _written in charges:
         _clean_value(LegalArticle, "number", number, "charges", errors)
         _clean_value(Charge, "wording", wording, "charges", errors)
 
@@ -637,7 +653,10 @@ class Planner:
         }
         self.articles = {
             (a.country, a.code, a.number): a
-            for a in LegalArticle.objects.active().exclude(number="").order_by("pk")
+            for a in LegalArticle.objects.active()
+            .exclude(number="")
+            .filter(edition="")
+            .order_by("pk")
         }
         urls = {d.source.url for d in drafts if d.source and d.source.url}
         titles = {d.source.title for d in drafts if d.source and not d.source.url}
@@ -824,7 +843,7 @@ class Planner:
         result.person = person
         case = d.case
         pkey = _key(person)
-        charge_keys = [number or wording for number, wording in d.charges]
+        charge_keys = [number or wording for number, wording, _c, _w in d.charges]
         key = self._case_key(pkey, case, charge_keys, line=d.line)
         if key in self.file_cases:
             result.errors.append(
@@ -900,7 +919,7 @@ class Planner:
             case = existing
 
         code = case.case_type
-        for number, wording in d.charges:
+        for number, wording, citation, written in d.charges:
             article = self.article_for(case.country, code, number, wording)
             charge = children["charges"].get(_key(article))
             if charge is None:
@@ -908,6 +927,10 @@ class Planner:
                     Charge(
                         case=case,
                         article=article,
+                        part=citation.part,
+                        paragraph=citation.paragraph,
+                        letter=citation.letter,
+                        cited_as=written if written != number else "",
                         wording=wording,
                         outcome=_charge_outcome(case),
                         visibility=Visibility.PUBLIC,

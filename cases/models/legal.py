@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -13,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from casetracker.partial_dates import PartialDateField, certainly_after, not_in_future
 from casetracker.records import Record, RecordQuerySet, SourcedRecord, Visibility
 from casetracker.validators import validate_country, validate_currency
+
+# An article number as codes print it: 405, 207.3, 158-1, 80(d), 505(b), 12A.
+ARTICLE_NUMBER = re.compile(r"[0-9A-Za-z][0-9A-Za-z.\-]*(?:\([A-Za-z0-9]{1,3}\))?")
 
 
 class LegalArticle(Record):
@@ -30,39 +34,58 @@ class LegalArticle(Record):
         blank=True,
         help_text=_("E.g. 405 or 207.3. Leave empty when the source does not name it."),
     )
+    edition = models.CharField(
+        _("edition of the code"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "When a country changed codes and the numbers repeat: e.g. 1960 or 2000 for "
+            "Azerbaijan's criminal codes. Empty for the code in force."
+        ),
+    )
     title = models.CharField(_("title"), max_length=300)
 
     class Meta:
         verbose_name = _("legal article")
         verbose_name_plural = _("legal articles")
-        ordering = ["country", "code", "number", "title"]
+        ordering = ["country", "code", "edition", "number", "title"]
         constraints = [
             models.UniqueConstraint(
-                fields=["country", "code", "number"],
+                fields=["country", "code", "edition", "number"],
                 condition=~models.Q(number=""),
-                name="unique_numbered_article",
+                name="unique_numbered_article_edition",
             ),
             models.UniqueConstraint(
-                fields=["country", "code", "title"],
+                fields=["country", "code", "edition", "title"],
                 condition=models.Q(number=""),
-                name="unique_unnumbered_article",
+                name="unique_unnumbered_article_edition",
             ),
         ]
 
     def __str__(self) -> str:
         label = f"{self.country} {self.get_code_display()}"
+        if self.edition:
+            label += f" ({self.edition})"
         if self.number:
             label += f" art. {self.number}"
         return f"{label} — {self.title}"
 
     @property
     def key(self) -> str:
-        """The citable filter value, e.g. KZ:criminal:405 (empty when unnumbered)."""
-        return f"{self.country}:{self.code}:{self.number}" if self.number else ""
+        """The citable filter value, e.g. KZ:criminal:405, AZ:criminal@1960:283 for an
+        edition (empty when unnumbered)."""
+        if not self.number:
+            return ""
+        code = f"{self.code}@{self.edition}" if self.edition else self.code
+        return f"{self.country}:{code}:{self.number}"
 
     def clean(self):
         super().clean()
         self.country = (self.country or "").upper()
+        if self.number and not ARTICLE_NUMBER.fullmatch(self.number):
+            raise ValidationError(
+                {"number": _("Give the article's number alone, e.g. 405, 207.3 or 80(d).")}
+            )
 
 
 class Case(Record):
@@ -266,6 +289,22 @@ class Charge(SourcedRecord):
         on_delete=models.PROTECT,
         related_name="charges",
     )
+    part = models.CharField(
+        _("part"), max_length=20, blank=True, help_text=_("E.g. 2 in “ч. 2 ст. 207.3”.")
+    )
+    paragraph = models.CharField(_("paragraph"), max_length=20, blank=True)
+    letter = models.CharField(
+        _("letter"),
+        max_length=10,
+        blank=True,
+        help_text=_("E.g. д in “п. «д» ч. 2 ст. 207.3”, d in “80(d)”."),
+    )
+    cited_as = models.CharField(
+        _("provision as written"),
+        max_length=100,
+        blank=True,
+        help_text=_("In the country's own notation, e.g. “п. «д» ч. 2 ст. 207.3”."),
+    )
     wording = models.CharField(_("wording as charged"), max_length=500, blank=True)
     charged_on = PartialDateField(_("charged on"), validators=[not_in_future])
     outcome = models.CharField(
@@ -283,6 +322,20 @@ class Charge(SourcedRecord):
 
     def __str__(self) -> str:
         return self.wording or self.article.title
+
+    @property
+    def provision(self) -> str:
+        """The provision as written, else built from its parts ("part 2, (d)")."""
+        if self.cited_as:
+            return self.cited_as
+        bits = []
+        if self.part:
+            bits.append(_("part %(n)s") % {"n": self.part})
+        if self.paragraph:
+            bits.append(_("paragraph %(n)s") % {"n": self.paragraph})
+        if self.letter:
+            bits.append(f"({self.letter})")
+        return ", ".join(str(b) for b in bits)
 
 
 class Sentence(SourcedRecord):
