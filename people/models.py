@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casetracker.partial_dates import PartialDateField, certainly_after, not_in_future
 from casetracker.records import Record, RecordQuerySet, SourcedRecord, Visibility
-from casetracker.validators import validate_country
+from casetracker.validators import CountryCodeField, validate_country
 
 from .names import normalize_name
 
@@ -60,7 +60,7 @@ class Person(Record):
         blank=True,
         help_text=_("Internal: recorded for persecution patterns, never shown publicly."),
     )
-    citizenship = models.CharField(
+    citizenship = CountryCodeField(
         _("citizenship"),
         max_length=2,
         blank=True,
@@ -183,7 +183,7 @@ class Organization(Record):
     )
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    country = models.CharField(
+    country = CountryCodeField(
         _("country"), max_length=2, blank=True, validators=[validate_country]
     )
     description = models.TextField(_("public description"), blank=True)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casetracker.partial_dates import PartialDateField, certainly_after, not_in_future
 from casetracker.records import Record, RecordQuerySet, SourcedRecord
-from casetracker.validators import validate_country
+from casetracker.validators import CountryCodeField, validate_country
 
 
 class Facility(Record):
@@ -26,7 +26,7 @@ class Facility(Record):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     city = models.CharField(_("city"), max_length=200, blank=True)
     region = models.CharField(_("region"), max_length=200, blank=True)
-    country = models.CharField(_("country"), max_length=2, validators=[validate_country])
+    country = CountryCodeField(_("country"), validators=[validate_country])
     postal_address = models.TextField(
         _("postal address"),
         blank=True,

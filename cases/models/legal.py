@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casetracker.partial_dates import PartialDateField, certainly_after, not_in_future
 from casetracker.records import Record, RecordQuerySet, SourcedRecord, Visibility
-from casetracker.validators import validate_country, validate_currency
+from casetracker.validators import CountryCodeField, validate_country, validate_currency
 
 # An article number as codes print it: 405, 207.3, 158-1, 80(d), 505(b), 12A.
 ARTICLE_NUMBER = re.compile(r"[0-9A-Za-z][0-9A-Za-z.\-]*(?:\([A-Za-z0-9]{1,3}\))?")
@@ -26,7 +26,7 @@ class LegalArticle(Record):
         CRIMINAL = "criminal", _("Criminal code")
         ADMINISTRATIVE = "administrative", _("Administrative code")
 
-    country = models.CharField(_("country"), max_length=2, validators=[validate_country])
+    country = CountryCodeField(_("country"), validators=[validate_country])
     code = models.CharField(_("code"), max_length=20, choices=Code.choices)
     number = models.CharField(
         _("article number"),
@@ -119,7 +119,7 @@ class Case(Record):
     )
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     case_type = models.CharField(_("type"), max_length=20, choices=Type.choices)
-    country = models.CharField(_("country"), max_length=2, validators=[validate_country])
+    country = CountryCodeField(_("country"), validators=[validate_country])
     region = models.CharField(_("region"), max_length=200, blank=True)
     authority = models.CharField(
         _("prosecuting authority"),

@@ -165,7 +165,14 @@ def test_case_without_errors_is_saved_by_the_admin(admin_client):
             "visibility": "public",
             **{
                 f"{prefix}-{k}": v
-                for prefix in ("charges", "sentences", "detentions", "recognitions", "events")
+                for prefix in (
+                    "charges",
+                    "sentences",
+                    "detentions",
+                    "recognitions",
+                    "events",
+                    "links_out",
+                )
                 for k, v in {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0"}.items()
             },
         },
