@@ -132,8 +132,8 @@ class DetentionInline(RecordInline):
 
 class RecognitionInline(RecordInline):
     model = Recognition
-    fields = ("recognized_by", "recognized_on", "visibility", "sources")
-    autocomplete_fields = ("sources",)
+    fields = ("recognizer", "recognized_by", "recognized_on", "url", "visibility", "sources")
+    autocomplete_fields = ("recognizer", "sources")
 
 
 class CaseLinkInline(RecordInline):
@@ -339,9 +339,10 @@ class EventAdmin(RecordAdmin):
 
 @admin.register(Recognition)
 class RecognitionAdmin(RecordAdmin):
-    list_display = ("case", "recognized_by", "recognized_on")
-    search_fields = ("recognized_by", "case__person__full_name")
-    autocomplete_fields = ("case", "sources")
+    list_display = ("case", "recognizer", "recognized_by", "recognized_on")
+    list_filter = (*RecordAdmin.list_filter, "recognizer")
+    search_fields = ("recognized_by", "recognizer__name", "case__person__full_name")
+    autocomplete_fields = ("case", "recognizer", "sources")
 
 
 @admin.register(StaleHealthFlag)

@@ -24,7 +24,19 @@ RUSSIAN = re.compile(
     r"^(?:пп?\.\s*(?:«(?P<letter>[^»]{1,3})»|\"(?P<letter2>[^\"]{1,3})\"|(?P<paragraph>[0-9]+))\s*)?"
     r"(?:ч\.\s*(?P<part>[0-9]+(?:\.[0-9]+)?)\s*)?"
     rf"ст\.\s*(?P<article>{NUMBER})$",
-    re.IGNORECASE,
+)
+
+
+# The same notations as one JSON-Schema (ECMA) pattern, for the API schema: an
+# article number as keys always allowed (405, 207.3, 2a-1), "80(d)", or the
+# Russian notation. parse_citation accepts exactly these (see LEGACY below).
+LEGACY = re.compile(r"^[0-9A-Za-z.\-]+$")
+_N = r"[0-9]+(\.[0-9]+)*(-[0-9]+)?[A-Za-z]?"
+PROVISION_PATTERN = (
+    r"([0-9A-Za-z.\-]+"
+    rf"|{_N}\s*\([A-Za-z0-9]{{1,3}}\)"
+    r"|(пп?\.\s*(«[^»]{1,3}»|\"[^\"]{1,3}\"|[0-9]+)\s*)?(ч\.\s*[0-9]+(\.[0-9]+)?\s*)?"
+    rf"ст\.\s*{_N})"
 )
 
 
@@ -48,4 +60,7 @@ def parse_citation(text: str) -> Citation | None:
             paragraph=match["paragraph"] or "",
             letter=match["letter"] or match["letter2"] or "",
         )
+    if LEGACY.match(text):
+        # A number as keys have always been written ("2a-1"): the article itself.
+        return Citation(text)
     return None

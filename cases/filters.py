@@ -24,7 +24,15 @@ from people.models import Membership, Person
 from people.search import search_people
 
 from .citations import parse_citation
-from .models import Case, Charge, Detention, HungerStrike, LegalArticle, Sentence
+from .models import (
+    Case,
+    Charge,
+    Detention,
+    HungerStrike,
+    LegalArticle,
+    Recognition,
+    Sentence,
+)
 
 # An id the database can hold (str.isdigit() would also accept "²" and 30-digit numbers).
 ARTICLE_ID = re.compile(r"[0-9]{1,18}")
@@ -32,7 +40,7 @@ ARTICLE_ID = re.compile(r"[0-9]{1,18}")
 # MM:criminal:505(b), AZ:criminal@1960:283; the provision may be in the
 # country's notation (RU:criminal:п. «д» ч. 2 ст. 207.3), see cases.citations.
 ARTICLE_KEY = re.compile(
-    r"^([A-Za-z]{2}):(criminal|administrative)(?:@([0-9A-Za-z.\-]{1,20}))?:(.{1,40})$"
+    r"^([A-Za-z]{2}):(criminal|administrative)(?:@([0-9A-Za-z.\-]{1,20}))?:(.+)$"
 )
 
 
@@ -109,6 +117,9 @@ class CaseFilter(django_filters.FilterSet):
         max_value=2000,
     )
     hunger_strike = HungerStrikeFilter(method="filter_hunger_strike", label=_("Hunger strike"))
+    recognized_by = django_filters.CharFilter(
+        method="filter_recognized_by", label=_("Recognised by (organisation)"), max_length=220
+    )
 
     class Meta:
         model = Case
@@ -144,6 +155,13 @@ class CaseFilter(django_filters.FilterSet):
         # publishable() leaves out charges under an internal article (ChargeQuerySet).
         charges = Charge.objects.publishable().filter(lookup, case=OuterRef("pk"))
         return queryset.filter(Exists(charges))
+
+    def filter_recognized_by(self, queryset, name, value):
+        """Cases recognised by the public organisation with this slug."""
+        recognitions = Recognition.objects.publishable().filter(
+            case=OuterRef("pk"), recognizer__slug=value, recognizer__in=_public_orgs()
+        )
+        return queryset.filter(Exists(recognitions))
 
     def filter_organization(self, queryset, name, value):
         members = Membership.objects.publishable().filter(
@@ -199,3 +217,24 @@ def public_articles():
     return LegalArticle.objects.public().filter(
         Exists(Charge.objects.public().filter(article=OuterRef("pk")))
     )
+
+
+def recognition_counts(cases) -> list[tuple]:
+    """(organisation, number of `cases` it recognises), most first: `cases` already
+    restricted by Case.objects.public() (and maybe CaseFilter)."""
+    from django.db.models import Count, Q
+
+    from casetracker.records import publishable_q
+
+    public = publishable_q("recognitions_given__") & Q(
+        recognitions_given__case__in=cases.values("pk")
+    )
+    from people.models import Organization
+
+    orgs = (
+        Organization.objects.public()
+        .annotate(cases=Count("recognitions_given__case", filter=public, distinct=True))
+        .filter(cases__gt=0)
+        .order_by("-cases", "name")
+    )
+    return [(org, org.cases) for org in orgs]

@@ -613,8 +613,26 @@ class Recognition(SourcedRecord):
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="recognitions"
     )
-    recognized_by = models.CharField(_("recognised by"), max_length=300)
+    recognizer = models.ForeignKey(
+        "people.Organization",
+        verbose_name=_("recognising organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recognitions_given",
+        help_text=_(
+            "Memorial, Viasna, OVD-Info, Amnesty International, the UN Working Group on "
+            "Arbitrary Detention… Browse and count by it."
+        ),
+    )
+    recognized_by = models.CharField(
+        _("recognised by (as written)"),
+        max_length=300,
+        blank=True,
+        help_text=_("As the source words it; the organisation's name when left empty."),
+    )
     recognized_on = PartialDateField(_("recognised on"), validators=[not_in_future])
+    url = models.URLField(_("link"), max_length=500, blank=True)
 
     published_via = "case"
 
@@ -624,7 +642,18 @@ class Recognition(SourcedRecord):
         ordering = ["case", "pk"]
 
     def __str__(self) -> str:
-        return self.recognized_by
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.recognized_by or (self.recognizer.name if self.recognizer_id else "")
+
+    def clean(self):
+        super().clean()
+        if not self.recognized_by and not self.recognizer_id:
+            raise ValidationError(
+                {"recognizer": _("Name the organisation (or who) recognises the person.")}
+            )
 
 
 __all__ = [

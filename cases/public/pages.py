@@ -216,9 +216,15 @@ def case_page_context(case: Case) -> dict:
     recognitions = list(
         Recognition.objects.publishable()
         .filter(case=case)
+        .select_related("recognizer")
         .prefetch_related(sources_prefetch())
         .order_by("pk")
     )
+    # The recognising organisation is reference data: named only when public.
+    for r in recognitions:
+        shown = r.recognizer if is_publishable(r.recognizer) else None
+        r.shown_label = r.recognized_by or (shown.name if shown else "")
+    recognitions = [r for r in recognitions if r.shown_label]
     detentions = list(
         Detention.objects.publishable()
         .filter(person=person)
