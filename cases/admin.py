@@ -1,13 +1,18 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from casetracker.admin import RecordAdmin, RecordInline
 
 from .health import refresh_health_due
 from .models import (
+    AdditionalPunishment,
     CareDue,
     CareFlag,
     Case,
+    CaseLink,
     Charge,
+    DeathInCustody,
     Detention,
     Event,
     EvidenceFile,
@@ -42,13 +47,61 @@ class ChargeInline(RecordInline):
     autocomplete_fields = ("article", "sources")
 
 
+class SentenceForm(forms.ModelForm):
+    """The term as courts write it: years, months and days (stored as months + days)."""
+
+    term_years = forms.IntegerField(label=_("term: years"), min_value=0, required=False)
+
+    class Meta:
+        model = Sentence
+        fields = (
+            "decision",
+            "sentenced_on",
+            "court",
+            "kind",
+            "term_months",
+            "term_days",
+            "fine_amount",
+            "fine_currency",
+            "fine_usd_reported",
+            "starts_on",
+            "ends_on",
+            "appeal_outcome",
+            "visibility",
+            "sources",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        months = self.instance.term_months
+        if months and not self.is_bound:
+            self.initial["term_years"], self.initial["term_months"] = divmod(months, 12)
+
+    def clean(self):
+        cleaned = super().clean()
+        years = cleaned.get("term_years")
+        if years:
+            cleaned["term_months"] = years * 12 + (cleaned.get("term_months") or 0)
+            self.instance.term_months = cleaned["term_months"]
+        return cleaned
+
+
+class AdditionalPunishmentInline(RecordInline):
+    model = AdditionalPunishment
+    fields = ("kind", "description", "term_months", "term_days", "fine_amount", "fine_currency")
+
+
 class SentenceInline(RecordInline):
     model = Sentence
+    form = SentenceForm
     fields = (
+        "decision",
         "sentenced_on",
         "court",
         "kind",
+        "term_years",
         "term_months",
+        "term_days",
         "fine_amount",
         "fine_currency",
         "fine_usd_reported",
@@ -64,14 +117,41 @@ class SentenceInline(RecordInline):
 class DetentionInline(RecordInline):
     model = Detention
     fk_name = "case"
-    fields = ("person", "facility", "started_on", "ended_on", "visibility", "sources")
+    fields = (
+        "person",
+        "facility",
+        "kind",
+        "regime",
+        "started_on",
+        "ended_on",
+        "end_reason",
+        "expected_release_on",
+        "visibility",
+        "sources",
+    )
     autocomplete_fields = ("person", "facility", "sources")
 
 
 class RecognitionInline(RecordInline):
     model = Recognition
-    fields = ("recognized_by", "recognized_on", "visibility", "sources")
-    autocomplete_fields = ("sources",)
+    fields = ("recognizer", "recognized_by", "recognized_on", "url", "visibility", "sources")
+    autocomplete_fields = ("recognizer", "sources")
+
+
+class CaseLinkInline(RecordInline):
+    model = CaseLink
+    fk_name = "from_case"
+    fields = ("kind", "to_case", "note", "visibility", "sources")
+    autocomplete_fields = ("to_case", "sources")
+    verbose_name_plural = _("links to other cases")
+
+
+@admin.register(CaseLink)
+class CaseLinkAdmin(RecordAdmin):
+    list_display = ("from_case", "kind", "to_case", "visibility")
+    list_filter = (*RecordAdmin.list_filter, "kind")
+    search_fields = ("from_case__person__full_name", "to_case__person__full_name")
+    autocomplete_fields = ("from_case", "to_case", "sources")
 
 
 class EventInline(RecordInline):
@@ -100,7 +180,14 @@ class CaseAdmin(RecordAdmin):
     )
     autocomplete_fields = ("person", "assigned_monitors")
     list_select_related = ("person",)
-    inlines = [ChargeInline, SentenceInline, DetentionInline, RecognitionInline, EventInline]
+    inlines = [
+        ChargeInline,
+        SentenceInline,
+        DetentionInline,
+        RecognitionInline,
+        EventInline,
+        CaseLinkInline,
+    ]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -130,10 +217,30 @@ class ChargeAdmin(RecordAdmin):
     list_select_related = ("case__person", "article")
 
 
+@admin.register(AdditionalPunishment)
+class AdditionalPunishmentAdmin(RecordAdmin):
+    list_display = ("sentence", "kind", "description", "term_months", "fine_amount")
+    list_filter = (*RecordAdmin.list_filter, "kind")
+    search_fields = ("sentence__case__person__full_name", "description")
+    autocomplete_fields = ("sentence",)
+    list_select_related = ("sentence__case__person",)
+
+
 @admin.register(Sentence)
 class SentenceAdmin(RecordAdmin):
-    list_display = ("case", "kind", "term_months", "fine_amount", "fine_currency", "sentenced_on")
-    list_filter = (*RecordAdmin.list_filter, "kind")
+    form = SentenceForm
+    inlines = [AdditionalPunishmentInline]
+    list_display = (
+        "case",
+        "decision",
+        "kind",
+        "term_months",
+        "term_days",
+        "fine_amount",
+        "fine_currency",
+        "sentenced_on",
+    )
+    list_filter = (*RecordAdmin.list_filter, "decision", "kind")
     search_fields = ("case__person__full_name", "court")
     autocomplete_fields = ("case", "sources")
     list_select_related = ("case__person",)
@@ -149,10 +256,27 @@ class FacilityAdmin(RecordAdmin):
 
 @admin.register(Detention)
 class DetentionAdmin(_RefreshesHealthDue, RecordAdmin):
-    list_display = ("person", "facility", "started_on", "ended_on", "visibility")
+    list_display = (
+        "person",
+        "facility",
+        "kind",
+        "started_on",
+        "ended_on",
+        "end_reason",
+        "visibility",
+    )
+    list_filter = (*RecordAdmin.list_filter, "kind", "end_reason")
     search_fields = ("person__full_name", "facility__name")
     autocomplete_fields = ("person", "case", "facility", "sources")
     list_select_related = ("person", "facility")
+
+
+@admin.register(DeathInCustody)
+class DeathInCustodyAdmin(_RefreshesHealthDue, RecordAdmin):
+    list_display = ("person", "died_on", "place", "visibility")
+    search_fields = ("person__full_name", "place")
+    autocomplete_fields = ("person", "detention", "facility", "sources")
+    list_select_related = ("person",)
 
 
 @admin.register(HungerStrike)
@@ -217,9 +341,10 @@ class EventAdmin(RecordAdmin):
 
 @admin.register(Recognition)
 class RecognitionAdmin(RecordAdmin):
-    list_display = ("case", "recognized_by", "recognized_on")
-    search_fields = ("recognized_by", "case__person__full_name")
-    autocomplete_fields = ("case", "sources")
+    list_display = ("case", "recognizer", "recognized_by", "recognized_on")
+    list_filter = (*RecordAdmin.list_filter, "recognizer")
+    search_fields = ("recognized_by", "recognizer__name", "case__person__full_name")
+    autocomplete_fields = ("case", "recognizer", "sources")
 
 
 @admin.register(StaleHealthFlag)

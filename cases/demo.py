@@ -1,9 +1,13 @@
-"""The reference case (../shared/reference-case/article.txt), entered faithfully.
+"""The reference case: a news report by Almas Kaisar on Bakhytzhan Toregozhina's
+fine for posts about political prisoner Marat Zhylanbayev, entered faithfully.
 
 Facts the article does not give stay empty: the hunger strikes' dates, the
-prison's name, the article numbers of the charges, the fine's court by name.
-The July events carry the year 2025: the article places them after the
-November 2024 verdict ("Since his 2024 sentence ...").
+prison's name, the article numbers of the charges, the date of the charge, the
+fine's court by name. The July events carry the year 2025, inferred (the article
+gives no year; it places them after the November 2024 verdict, "Since his 2024
+sentence ..."), and both case pages say so. The 25 July visit was in person, to
+ask for a video call. Toregozhina's case is linked to Zhylanbayev's: she was
+prosecuted for reporting on it.
 
 Loading is idempotent: a record is looked up by a natural key and written
 only when a field differs, so a second run writes nothing (and adds no history).
@@ -19,6 +23,7 @@ from django.db import transaction
 from cases.health import refresh_health_due
 from cases.models import (
     Case,
+    CaseLink,
     Charge,
     Detention,
     Event,
@@ -41,6 +46,11 @@ from people.models import (
 )
 
 PUBLIC = Visibility.PUBLIC
+# The article dates the July events without a year: said on the page.
+INFERRED_YEAR = (
+    " (The report gives the July dates without a year; 2025 is inferred: the events "
+    "follow the November 2024 sentence.)"
+)
 
 
 class Loader:
@@ -102,7 +112,7 @@ def load_reference_case() -> Loader:
         {
             "kind": Source.Kind.MEDIA,
             "author": "Almas Kaisar",
-            "reference": "News report, reporting by Almas Kaisar (shared/reference-case/article.txt)",
+            "reference": "News report, reporting by Almas Kaisar",
             "reliability": Source.Reliability.RELIABLE,
             "visibility": PUBLIC,
         },
@@ -283,7 +293,7 @@ def load_reference_case() -> Loader:
                 "Zhylanbayev, and fined 78,000 tenge ($143) for an administrative offence. She and "
                 "her followers often tag President Kassym-Jomart Tokayev in her posts about "
                 "Zhylanbayev, because “the country is under manual control and only the president "
-                "can decide Zhylanbayev's fate”."
+                "can decide Zhylanbayev's fate”." + INFERRED_YEAR
             ),
         },
     )
@@ -292,7 +302,9 @@ def load_reference_case() -> Loader:
         {"case": admin_case, "article": false_info},
         {
             "wording": "Spreading false information",
-            "charged_on": "2025-07",
+            # The report says when she announced the accusation (30 July), not when
+            # she was charged: no charge date.
+            "charged_on": "",
             "outcome": Charge.Outcome.CONVICTED,
             "visibility": PUBLIC,
         },
@@ -379,6 +391,7 @@ def load_reference_case() -> Loader:
                 "in prison for “participation in a banned organization” and “financing an extremist "
                 "organization”. He has since gone on two hunger strikes. Kazakhstani and "
                 "international human rights activists consider him a political prisoner."
+                + INFERRED_YEAR
             ),
         },
     )
@@ -458,13 +471,14 @@ def load_reference_case() -> Loader:
         {
             "case": criminal_case,
             "facility": None,
-            "kind": PrisonVisit.Kind.VIDEO_CALL,
+            # In person: the activists went to the prison, to ask for a video call.
+            "kind": PrisonVisit.Kind.IN_PERSON,
             "outcome": PrisonVisit.Outcome.REFUSED,
             "refusal_reason": "The activists were not members of Zhylanbayev’s family.",
             "visitors": "Activists",
             "visibility": PUBLIC,
             "public_summary": (
-                "Activists went to the prison where Zhylanbayev is held and asked for a video call "
+                "Activists visited the prison where Zhylanbayev is held, demanding a video call "
                 "with him. The detention centre refused because they were not members of his family. "
                 "A prison employee eventually showed them a phone recording of surveillance footage "
                 "of Zhylanbayev."
@@ -514,6 +528,16 @@ def load_reference_case() -> Loader:
             "visibility": PUBLIC,
         },
         sources=[report, activist],
+    )
+    # She was prosecuted for her posts on his health: the link shows on both pages.
+    up(
+        CaseLink,
+        {"from_case": admin_case, "to_case": criminal_case, "kind": CaseLink.Kind.REPORTING_ON},
+        {
+            "note": "Fined for social media posts on Zhylanbayev’s deteriorating health.",
+            "visibility": PUBLIC,
+        },
+        sources=[report],
     )
     # Loading writes health-relevant data like any service does: the due moments
     # must be true at once, not after the stale-health job first runs.

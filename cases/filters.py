@@ -17,33 +17,54 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from people.models import Membership, Person
 from people.search import search_people
 
-from .models import Case, Charge, Detention, HungerStrike, LegalArticle, Sentence
+from .citations import parse_citation
+from .models import (
+    Case,
+    Charge,
+    Detention,
+    HungerStrike,
+    LegalArticle,
+    Recognition,
+    Sentence,
+)
 
 # An id the database can hold (str.isdigit() would also accept "²" and 30-digit numbers).
 ARTICLE_ID = re.compile(r"[0-9]{1,18}")
-ARTICLE_KEY = re.compile(r"^([A-Za-z]{2}):(criminal|administrative):([0-9A-Za-z.\-]+)$")
+# COUNTRY:CODE[@EDITION]:PROVISION, e.g. KZ:criminal:405, RU:criminal:207.3,
+# MM:criminal:505(b), AZ:criminal@1960:283; the provision may be in the
+# country's notation (RU:criminal:п. «д» ч. 2 ст. 207.3), see cases.citations.
+ARTICLE_KEY = re.compile(
+    r"^([A-Za-z]{2}):(criminal|administrative)(?:@([0-9A-Za-z.\-]{1,20}))?:(.+)$"
+)
 
 
 def article_lookup(value: str):
-    """`12` (an id) or `KZ:criminal:405` (country:code:number) -> filter kwargs, or None."""
+    """`12` (an id) or `KZ:criminal:405` (country:code:number) -> Charge filter kwargs,
+    or None. An article includes all its parts: `RU:criminal:207.3` matches a charge
+    under part 2, letter д of it; `RU:criminal:ч. 2 ст. 207.3` only that part."""
     value = (value or "").strip()
     if ARTICLE_ID.fullmatch(value):
-        return {"article_id": int(value)}
+        return Q(article_id=int(value))
     match = ARTICLE_KEY.match(value)
-    if match:
-        country, code, number = match.groups()
-        return {
-            "article__country": country.upper(),
-            "article__code": code,
-            "article__number": number,
-        }
-    return None
+    if not match:
+        return None
+    country, code, edition, provision = match.groups()
+    citation = parse_citation(provision)
+    if citation is None:
+        return None
+    code_q = Q(article__country=country.upper(), article__code=code, article__edition=edition or "")
+    parts = Q(article__number=citation.article)
+    for name in ("part", "paragraph", "letter"):
+        if getattr(citation, name):
+            parts &= Q(**{f"{name}__iexact": getattr(citation, name)})
+    # An article numbered as written ("80(d)" stored whole) matches too.
+    return code_q & (parts | Q(article__number=provision.strip()))
 
 
 class ArticleField(forms.CharField):
@@ -51,7 +72,10 @@ class ArticleField(forms.CharField):
         super().validate(value)
         if value and article_lookup(value) is None:
             raise forms.ValidationError(
-                _("Use a legal article id or COUNTRY:CODE:NUMBER, e.g. KZ:criminal:405."),
+                _(
+                    "Use a legal article id or COUNTRY:CODE:NUMBER, e.g. KZ:criminal:405, "
+                    "MM:criminal:505(b) or AZ:criminal@1960:283."
+                ),
                 code="invalid_article",
             )
 
@@ -93,6 +117,9 @@ class CaseFilter(django_filters.FilterSet):
         max_value=2000,
     )
     hunger_strike = HungerStrikeFilter(method="filter_hunger_strike", label=_("Hunger strike"))
+    recognized_by = django_filters.CharFilter(
+        method="filter_recognized_by", label=_("Recognised by (organisation)"), max_length=220
+    )
 
     class Meta:
         model = Case
@@ -126,8 +153,15 @@ class CaseFilter(django_filters.FilterSet):
     def filter_article(self, queryset, name, value):
         lookup = article_lookup(value)
         # publishable() leaves out charges under an internal article (ChargeQuerySet).
-        charges = Charge.objects.publishable().filter(case=OuterRef("pk"), **lookup)
+        charges = Charge.objects.publishable().filter(lookup, case=OuterRef("pk"))
         return queryset.filter(Exists(charges))
+
+    def filter_recognized_by(self, queryset, name, value):
+        """Cases recognised by the public organisation with this slug."""
+        recognitions = Recognition.objects.publishable().filter(
+            case=OuterRef("pk"), recognizer__slug=value, recognizer__in=_public_orgs()
+        )
+        return queryset.filter(Exists(recognitions))
 
     def filter_organization(self, queryset, name, value):
         members = Membership.objects.publishable().filter(
@@ -183,3 +217,24 @@ def public_articles():
     return LegalArticle.objects.public().filter(
         Exists(Charge.objects.public().filter(article=OuterRef("pk")))
     )
+
+
+def recognition_counts(cases) -> list[tuple]:
+    """(organisation, number of `cases` it recognises), most first: `cases` already
+    restricted by Case.objects.public() (and maybe CaseFilter)."""
+    from django.db.models import Count, Q
+
+    from casetracker.records import publishable_q
+
+    public = publishable_q("recognitions_given__") & Q(
+        recognitions_given__case__in=cases.values("pk")
+    )
+    from people.models import Organization
+
+    orgs = (
+        Organization.objects.public()
+        .annotate(cases=Count("recognitions_given__case", filter=public, distinct=True))
+        .filter(cases__gt=0)
+        .order_by("-cases", "name")
+    )
+    return [(org, org.cases) for org in orgs]

@@ -8,8 +8,9 @@ bulk by the stale-health job as a safety net. The job itself then only asks
 bulk recompute rewrites two small indexes instead of every index of the wide
 people_person rows (see HealthDue).
 
-The rule, for a person who is currently detained (an active detention with no
-end) and whose record is not archived:
+The rule, for a person who is detained now (detained_now_q: an active detention
+with no end date or end reason, and no recorded death) and whose record is not
+archived:
 
     due = max(latest observation, start of the current detention) + interval
 
@@ -167,7 +168,9 @@ def _latest_observations(person_ref: str) -> QuerySet:
 
 
 def _open_detentions() -> QuerySet:
-    return Detention.objects.active().filter(ended_on="")
+    """Detained now: the one definition (cases.models.detention.detained_now_q), so a
+    released or dead person is never monitored, hence never flagged."""
+    return Detention.objects.current()
 
 
 def _due_rows(person_ids: list[int] | QuerySet | None = None) -> QuerySet:
@@ -276,7 +279,8 @@ def _recompute(person_ids: list[int] | QuerySet | None) -> int:
 def _resolve_flags(*, now: dt.datetime, person_ids: list[int] | QuerySet | None = None) -> int:
     """Close open flags whose person is no longer overdue; return how many.
 
-    Three UPDATEs, one per reason: released (or record archived), a newer
+    UPDATEs, one per reason: died, released, otherwise not detained (or record
+    archived), a newer
     observation (recorded as resolved_by), or the interval changed (a strike
     ended, an override grew). Each only touches still-open flags, so a
     concurrent run finds nothing left to do.
@@ -284,7 +288,21 @@ def _resolve_flags(*, now: dt.datetime, person_ids: list[int] | QuerySet | None 
     open_flags = StaleHealthFlag.objects.open()
     if person_ids is not None:
         open_flags = open_flags.filter(person_id__in=person_ids)
-    resolved = open_flags.exclude(person_id__in=HealthDue.objects.values("person_id")).update(
+    # No longer monitored: say why. Died first (a death ends any detention), then
+    # released (a detention ended by a release), else "not detained" (archived,
+    # transferred without a next detention recorded, detention removed).
+    not_monitored = open_flags.exclude(person_id__in=HealthDue.objects.values("person_id"))
+    ended_by = Detention.objects.active().filter(person=OuterRef("person_id"))
+    died = Q(person__date_of_death__gt="") | Exists(
+        ended_by.filter(end_reason=Detention.EndReason.DEATH)
+    )
+    resolved = not_monitored.filter(died).update(
+        resolved_at=now, resolution=StaleHealthFlag.Resolution.DIED
+    )
+    resolved += not_monitored.filter(
+        Exists(ended_by.filter(end_reason__in=Detention.RELEASES))
+    ).update(resolved_at=now, resolution=StaleHealthFlag.Resolution.RELEASED)
+    resolved += not_monitored.update(
         resolved_at=now, resolution=StaleHealthFlag.Resolution.NOT_DETAINED
     )
     no_longer_due = open_flags.filter(

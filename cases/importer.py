@@ -43,6 +43,7 @@ from people.models import Gender, Membership, NameVariant, Organization, Person
 from people.names import normalize_name
 from people.search import skeleton
 
+from .citations import parse_citation
 from .health import refresh_health_due
 from .models import (
     Case,
@@ -93,7 +94,9 @@ CHANGE_REASON = "CSV import"
 BATCH = 500
 # Well under every backend's limit on query parameters.
 CHUNK = 900
-CHARGE = re.compile(r"^([0-9A-Za-z][0-9A-Za-z.\-]*)\s*:\s*(\S.*)$")
+# "PROVISION: wording"; the provision as courts write it (cases.citations):
+# 405, 207.3, 80(d), 505(b), п. «д» ч. 2 ст. 207.3.
+CHARGE = re.compile(r"^([^:]{1,60}?)\s*:\s*(\S.*)$")
 SENTENCE_COLUMNS = ("sentence_kind", "sentence_months", "fine_amount", "fine_currency", "fine_usd")
 SOURCE_COLUMNS = ("source_url", "source_title", "source_date")
 # Cells that may hold line breaks (text fields); every other cell is one line.
@@ -413,7 +416,20 @@ def validate_row(line: int, row: dict[str, str], errors: list[RowError]) -> Draf
                 )
             )
             break
-        charges.append((match.group(1), match.group(2).strip()))
+        citation = parse_citation(match.group(1))
+        if citation is None:
+            errors.append(
+                RowError(
+                    "charges",
+                    _(
+                        "“%(part)s” is not an article in a known notation: write e.g. 405, "
+                        "207.3, 505(b) or п. «д» ч. 2 ст. 207.3."
+                    )
+                    % {"part": match.group(1)},
+                )
+            )
+            break
+        charges.append((citation.article, match.group(2).strip(), citation, match.group(1)))
     if charges and case_type == Case.Type.OTHER:
         errors.append(
             RowError(
@@ -467,7 +483,7 @@ def validate_row(line: int, row: dict[str, str], errors: list[RowError]) -> Draf
         visibility=Visibility.PUBLIC,
     )
     _clean(case, CASE_COLUMNS, errors, exclude=["person", "slug"])
-    for number, wording in charges:
+    for number, wording, _citation, _written in charges:
         _clean_value(LegalArticle, "number", number, "charges", errors)
         _clean_value(Charge, "wording", wording, "charges", errors)
 
@@ -597,6 +613,7 @@ class Planner:
         self.children: dict[int, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
         normalized_variants: dict[int, set[str]] = defaultdict(set)
         case_ids = []
+        existing_cases: list[Case] = []
         for chunk in _chunks(people):
             for v in NameVariant.objects.active().filter(person_id__in=chunk):
                 self.variants_of[v.person_id].add(v.name.casefold())
@@ -606,11 +623,19 @@ class Planner:
             for det in Detention.objects.active().filter(person_id__in=chunk):
                 self.detentions_of[det.person_id].add((det.facility_id, _date_key(det.started_on)))
             for case in Case.objects.active().filter(person_id__in=chunk):
-                self.cases_by_key[self._case_key(case.person_id, case)] = case
                 case_ids.append(case.pk)
+                existing_cases.append(case)
+        charge_keys: dict[int, list[str]] = defaultdict(list)
         for chunk in _chunks(case_ids):
-            for charge in Charge.objects.active().filter(case_id__in=chunk):
+            for charge in (
+                Charge.objects.active().filter(case_id__in=chunk).select_related("article")
+            ):
                 self.children[charge.case_id]["charges"][charge.article_id] = charge
+                charge_keys[charge.case_id].append(charge.article.number or charge.wording)
+        for case in existing_cases:
+            key = self._case_key(case.person_id, case, charge_keys[case.pk], line=-case.pk)
+            self.cases_by_key[key] = case
+        for chunk in _chunks(case_ids):
             for sentence in Sentence.objects.active().filter(case_id__in=chunk):
                 self.children[sentence.case_id]["sentences"][sentence.kind] = sentence
             for rec in Recognition.objects.active().filter(case_id__in=chunk):
@@ -628,7 +653,10 @@ class Planner:
         }
         self.articles = {
             (a.country, a.code, a.number): a
-            for a in LegalArticle.objects.active().exclude(number="").order_by("pk")
+            for a in LegalArticle.objects.active()
+            .exclude(number="")
+            .filter(edition="")
+            .order_by("pk")
         }
         urls = {d.source.url for d in drafts if d.source and d.source.url}
         titles = {d.source.title for d in drafts if d.source and not d.source.url}
@@ -649,11 +677,29 @@ class Planner:
         self.file_cases: dict[tuple, int] = {}
 
     @staticmethod
-    def _case_key(person_key, case: Case) -> tuple:
-        which = (
-            case.case_number.casefold() if case.case_number else f"@{_date_key(case.arrest_date)}"
-        )
+    def _case_key(person_key, case: Case, charges=(), line: int | None = None) -> tuple:
+        """A case's identity: its number; else its court with its verdict date; else
+        its charges (article numbers, or wordings when unnumbered). Never the arrest
+        date alone: two convictions of one person may share it, or a row may lack it.
+        A case with none of these has no identity and is never merged (`line` keeps
+        it apart)."""
+        if case.case_number:
+            which = ("number", case.case_number.casefold())
+        elif case.court and case.verdict_date:
+            which = ("court", case.court.casefold(), _date_key(case.verdict_date))
+        elif charges:
+            which = ("charges", tuple(sorted({c.casefold() for c in charges})))
+        else:
+            which = ("row", line)
         return (person_key, case.country, case.case_type, which)
+
+    @staticmethod
+    def _identity_field(case: Case) -> str:
+        if case.case_number:
+            return "case_number"
+        if case.court and case.verdict_date:
+            return "verdict_date"
+        return "charges"
 
     def _slug(self, model, text: str) -> str:
         base = slugify(normalize_name(text))[:200].strip("-") or model._meta.model_name
@@ -797,11 +843,12 @@ class Planner:
         result.person = person
         case = d.case
         pkey = _key(person)
-        key = self._case_key(pkey, case)
+        charge_keys = [number or wording for number, wording, _c, _w in d.charges]
+        key = self._case_key(pkey, case, charge_keys, line=d.line)
         if key in self.file_cases:
             result.errors.append(
                 RowError(
-                    "case_number" if case.case_number else "arrest_date",
+                    self._identity_field(case),
                     _("Same person and case as line %(line)d.") % {"line": self.file_cases[key]},
                 )
             )
@@ -872,7 +919,7 @@ class Planner:
             case = existing
 
         code = case.case_type
-        for number, wording in d.charges:
+        for number, wording, citation, written in d.charges:
             article = self.article_for(case.country, code, number, wording)
             charge = children["charges"].get(_key(article))
             if charge is None:
@@ -880,6 +927,10 @@ class Planner:
                     Charge(
                         case=case,
                         article=article,
+                        part=citation.part,
+                        paragraph=citation.paragraph,
+                        letter=citation.letter,
+                        cited_as=written if written != number else "",
                         wording=wording,
                         outcome=_charge_outcome(case),
                         visibility=Visibility.PUBLIC,

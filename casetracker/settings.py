@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django_filters",
+    "django_countries",  # country names for the staff forms' country choices
     "simple_history",
     "casetracker",  # operations commands: backup, restore
     "accounts",

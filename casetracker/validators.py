@@ -4,6 +4,8 @@ import re
 
 import pycountry
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -68,3 +70,52 @@ def validate_text_length(value, *, limit: int) -> None:
             code="text_too_long",
             params={"length": f"{len(value):,}", "limit": f"{limit:,}"},
         )
+
+
+def _country_choice_field():
+    from django import forms
+
+    class CountryChoiceField(forms.ChoiceField):
+        def to_python(self, value):
+            return super().to_python(value).strip().upper()
+
+    return CountryChoiceField
+
+
+class CountryCodeField(models.CharField):
+    """An ISO 3166-1 alpha-2 code (stored as before: "KZ"), chosen from a list in
+    every staff form (admin and workspace): django-countries gives the names.
+
+    Kept a CharField underneath (deconstructs as one, so no migration and no
+    change to stored values or to code reading a plain string); only the form
+    field differs.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 2)
+        validators = list(kwargs.pop("validators", []))
+        if validate_country not in validators:
+            validators.append(validate_country)
+        kwargs["validators"] = validators
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs
+
+    def formfield(self, **kwargs):
+        from django_countries import countries
+
+        def choices():
+            return [("", "---------"), *((code, name) for code, name in countries)]
+
+        defaults = {
+            "choices": choices,
+            "required": not self.blank,
+            "label": capfirst(self.verbose_name),
+            "help_text": self.help_text,
+        }
+        defaults.update(
+            {k: v for k, v in kwargs.items() if k in ("label", "help_text", "required")}
+        )
+        return _country_choice_field()(**defaults)

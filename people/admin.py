@@ -37,6 +37,8 @@ class PersonAdmin(RecordAdmin):
             {
                 "fields": (
                     "birth_date",
+                    "birthplace",
+                    "date_of_death",
                     "reported_age",
                     "reported_age_on",
                     "gender",
@@ -45,6 +47,10 @@ class PersonAdmin(RecordAdmin):
                     "photo",
                 )
             },
+        ),
+        (
+            "Internal (never public unless declared)",
+            {"fields": ("ethnicity", "religion")},
         ),
         ("Texts", {"fields": ("public_biography", "internal_notes")}),
         ("Record", {"fields": RecordAdmin.readonly_fields + ("health_due_at",)}),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casetracker.partial_dates import PartialDateField, certainly_after, not_in_future
 from casetracker.records import Record, RecordQuerySet, SourcedRecord, Visibility
-from casetracker.validators import validate_country
+from casetracker.validators import CountryCodeField, validate_country
 
 from .names import normalize_name
 
@@ -22,12 +22,10 @@ class Gender(models.TextChoices):
 
 class PersonQuerySet(RecordQuerySet):
     def detained(self):
-        """People with an open detention (no end date)."""
+        """People detained now (cases.models.detention.detained_now_q)."""
         from cases.models import Detention
 
-        return self.filter(
-            Exists(Detention.objects.active().filter(person=OuterRef("pk"), ended_on=""))
-        )
+        return self.filter(Exists(Detention.objects.current().filter(person=OuterRef("pk"))))
 
 
 class Person(Record):
@@ -44,7 +42,25 @@ class Person(Record):
     )
     reported_age_on = PartialDateField(_("age reported on"))
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
-    citizenship = models.CharField(
+    birthplace = models.CharField(_("birthplace"), max_length=300, blank=True)
+    date_of_death = PartialDateField(
+        _("date of death"),
+        validators=[not_in_future],
+        help_text=_("A recorded death ends every detention: the person is no longer held."),
+    )
+    ethnicity = models.CharField(
+        _("ethnicity"),
+        max_length=200,
+        blank=True,
+        help_text=_("Internal: recorded for persecution patterns, never shown publicly."),
+    )
+    religion = models.CharField(
+        _("religion"),
+        max_length=200,
+        blank=True,
+        help_text=_("Internal: recorded for persecution patterns, never shown publicly."),
+    )
+    citizenship = CountryCodeField(
         _("citizenship"),
         max_length=2,
         blank=True,
@@ -78,6 +94,11 @@ class Person(Record):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def clean(self):
+        super().clean()
+        if certainly_after(self.birth_date, self.date_of_death):
+            raise ValidationError({"date_of_death": _("The death cannot be before the birth.")})
 
     def save(self, *args, **kwargs):
         self.name_normalized = normalize_name(self.full_name)
@@ -162,7 +183,7 @@ class Organization(Record):
     )
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    country = models.CharField(
+    country = CountryCodeField(
         _("country"), max_length=2, blank=True, validators=[validate_country]
     )
     description = models.TextField(_("public description"), blank=True)

@@ -21,12 +21,17 @@ MOVED_RELATIONS = {
     "health_observations",
     "visits",
     "stale_health_flags",
+    "deaths_in_custody",
 }
 # Reverse relations merge_people does not move but recomputes for both people:
 # the due moment (cases.HealthDue) follows the records that moved.
 RECOMPUTED_RELATIONS = {"health_due"}
 FILLED_FIELDS = (
     "birth_date",
+    "birthplace",
+    "date_of_death",
+    "ethnicity",
+    "religion",
     "reported_age",
     "reported_age_on",
     "gender",
@@ -57,6 +62,7 @@ def merge_people(*, keep: Person, merge: Person, by) -> Person:
     from cases.health import refresh_health_due
     from cases.models import (
         Case,
+        DeathInCustody,
         Detention,
         HealthObservation,
         HungerStrike,
@@ -74,7 +80,7 @@ def merge_people(*, keep: Person, merge: Person, by) -> Person:
     keep, merge = locked[keep.pk], locked[merge.pk]
     reason = f"merged person #{merge.pk} ({merge.full_name}) into #{keep.pk}"
 
-    for model in (Case, Detention, HungerStrike, HealthObservation, PrisonVisit):
+    for model in (Case, Detention, DeathInCustody, HungerStrike, HealthObservation, PrisonVisit):
         for obj in model.objects.filter(person=merge):
             obj.person = keep
             _save(obj, by, reason, ["person"])

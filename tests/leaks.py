@@ -82,6 +82,22 @@ def seed_hidden_records():
         f.ChargeFactory(case=case, wording=tag, visibility=vis)
         f.SentenceFactory(case=case, court=tag, term_months=999, visibility=vis)
         f.RecognitionFactory(case=case, recognized_by=tag, visibility=vis)
+        cm.AdditionalPunishment.objects.create(
+            sentence=f.SentenceFactory(case=case),
+            kind="other",
+            description=tag,
+            visibility=vis,
+        )
+        cm.CaseLink.objects.create(
+            from_case=case,
+            to_case=f.CaseFactory(summary="Linked public case"),
+            kind="related",
+            note=tag,
+            visibility=vis,
+        )
+        cm.DeathInCustody.objects.create(
+            person=f.CaseFactory().person, circumstances=tag, place=tag, visibility=vis
+        )
         hidden_facility = f.FacilityFactory(name=f"Hiddensite {tag}", visibility=vis)
         hidden_facilities.append(hidden_facility)
         f.DetentionFactory(person=person, facility=hidden_facility)

@@ -77,7 +77,7 @@ def test_history_records_who_changed_what_through_the_admin(client, administrato
         "visibility": case.visibility,
         **{
             f"{p}-{k}": "0"
-            for p in ("charges", "sentences", "detentions", "recognitions", "events")
+            for p in ("charges", "sentences", "detentions", "recognitions", "events", "links_out")
             for k in ("TOTAL_FORMS", "INITIAL_FORMS")
         },
     }

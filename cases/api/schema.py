@@ -11,9 +11,14 @@ from __future__ import annotations
 from django import forms
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
+from cases.citations import PROVISION_PATTERN
 from cases.filters import ArticleField
 
-ARTICLE_PATTERN = r"^([0-9]{1,18}|[A-Za-z]{2}:(criminal|administrative):[0-9A-Za-z.\-]+)$"
+ARTICLE_PATTERN = (
+    r"^([0-9]{1,18}|[A-Za-z]{2}:(criminal|administrative)(@[0-9A-Za-z.\-]{1,20})?:"
+    + PROVISION_PATTERN
+    + r")$"
+)
 
 ERROR_RESPONSES = {
     "400": "A filter or page parameter is invalid; the body names the field at fault.",

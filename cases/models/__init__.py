@@ -1,6 +1,6 @@
 from casetracker.records import Visibility
 
-from .detention import Detention, Facility
+from .detention import DeathInCustody, Detention, Facility, detained_now_q
 from .editorial import Publication
 from .evidence import EvidenceFile
 from .health import (
@@ -11,17 +11,29 @@ from .health import (
     HungerStrike,
     StaleHealthFlag,
 )
-from .legal import Case, Charge, LegalArticle, Recognition, Sentence
+from .legal import (
+    AdditionalPunishment,
+    Case,
+    CaseLink,
+    Charge,
+    LegalArticle,
+    Recognition,
+    Sentence,
+    effective_sentence,
+)
 from .sources import Event, Source
 from .staleness import CareDue, CareFlag, CareKind
 from .visits import PrisonVisit
 
 __all__ = [
+    "AdditionalPunishment",
     "CareDue",
     "CareFlag",
     "CareKind",
     "Case",
+    "CaseLink",
     "Charge",
+    "DeathInCustody",
     "Detention",
     "Event",
     "EvidenceFile",
@@ -39,4 +51,6 @@ __all__ = [
     "Source",
     "StaleHealthFlag",
     "Visibility",
+    "detained_now_q",
+    "effective_sentence",
 ]

@@ -213,6 +213,8 @@ class StaleHealthFlag(models.Model):
     class Resolution(models.TextChoices):
         OBSERVATION = "observation", _("New observation")
         NOT_DETAINED = "not_detained", _("No longer detained")
+        RELEASED = "released", _("Released")
+        DIED = "died", _("Died")
         RESCHEDULED = "rescheduled", _("No longer overdue (interval changed)")
 
     person = models.ForeignKey(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -12,7 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from casetracker.partial_dates import PartialDateField, certainly_after, not_in_future
 from casetracker.records import Record, RecordQuerySet, SourcedRecord, Visibility
-from casetracker.validators import validate_country, validate_currency
+from casetracker.validators import CountryCodeField, validate_country, validate_currency
+
+# An article number as codes print it: 405, 207.3, 158-1, 80(d), 505(b), 12A.
+ARTICLE_NUMBER = re.compile(r"[0-9A-Za-z][0-9A-Za-z.\-]*(?:\([A-Za-z0-9]{1,3}\))?")
 
 
 class LegalArticle(Record):
@@ -22,7 +26,7 @@ class LegalArticle(Record):
         CRIMINAL = "criminal", _("Criminal code")
         ADMINISTRATIVE = "administrative", _("Administrative code")
 
-    country = models.CharField(_("country"), max_length=2, validators=[validate_country])
+    country = CountryCodeField(_("country"), validators=[validate_country])
     code = models.CharField(_("code"), max_length=20, choices=Code.choices)
     number = models.CharField(
         _("article number"),
@@ -30,39 +34,58 @@ class LegalArticle(Record):
         blank=True,
         help_text=_("E.g. 405 or 207.3. Leave empty when the source does not name it."),
     )
+    edition = models.CharField(
+        _("edition of the code"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "When a country changed codes and the numbers repeat: e.g. 1960 or 2000 for "
+            "Azerbaijan's criminal codes. Empty for the code in force."
+        ),
+    )
     title = models.CharField(_("title"), max_length=300)
 
     class Meta:
         verbose_name = _("legal article")
         verbose_name_plural = _("legal articles")
-        ordering = ["country", "code", "number", "title"]
+        ordering = ["country", "code", "edition", "number", "title"]
         constraints = [
             models.UniqueConstraint(
-                fields=["country", "code", "number"],
+                fields=["country", "code", "edition", "number"],
                 condition=~models.Q(number=""),
-                name="unique_numbered_article",
+                name="unique_numbered_article_edition",
             ),
             models.UniqueConstraint(
-                fields=["country", "code", "title"],
+                fields=["country", "code", "edition", "title"],
                 condition=models.Q(number=""),
-                name="unique_unnumbered_article",
+                name="unique_unnumbered_article_edition",
             ),
         ]
 
     def __str__(self) -> str:
         label = f"{self.country} {self.get_code_display()}"
+        if self.edition:
+            label += f" ({self.edition})"
         if self.number:
             label += f" art. {self.number}"
         return f"{label} — {self.title}"
 
     @property
     def key(self) -> str:
-        """The citable filter value, e.g. KZ:criminal:405 (empty when unnumbered)."""
-        return f"{self.country}:{self.code}:{self.number}" if self.number else ""
+        """The citable filter value, e.g. KZ:criminal:405, AZ:criminal@1960:283 for an
+        edition (empty when unnumbered)."""
+        if not self.number:
+            return ""
+        code = f"{self.code}@{self.edition}" if self.edition else self.code
+        return f"{self.country}:{code}:{self.number}"
 
     def clean(self):
         super().clean()
         self.country = (self.country or "").upper()
+        if self.number and not ARTICLE_NUMBER.fullmatch(self.number):
+            raise ValidationError(
+                {"number": _("Give the article's number alone, e.g. 405, 207.3 or 80(d).")}
+            )
 
 
 class Case(Record):
@@ -72,7 +95,9 @@ class Case(Record):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
+        UNKNOWN = "unknown", _("Not known")
         INVESTIGATION = "investigation", _("Under investigation")
+        AWAITING_TRIAL = "awaiting_trial", _("Awaiting trial")
         TRIAL = "trial", _("On trial")
         CONVICTED = "convicted", _("Convicted")
         APPEAL = "appeal", _("On appeal")
@@ -80,6 +105,9 @@ class Case(Record):
         ACQUITTED = "acquitted", _("Acquitted")
         CLOSED = "closed", _("Closed")
         DIED_IN_CUSTODY = "died_in_custody", _("Died in custody")
+        HOUSE_ARREST = "house_arrest", _("Under house arrest")
+        DISAPPEARED = "disappeared", _("Disappeared")
+        IN_EXILE = "in_exile", _("In exile")
 
     class EditorialState(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -91,7 +119,7 @@ class Case(Record):
     )
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     case_type = models.CharField(_("type"), max_length=20, choices=Type.choices)
-    country = models.CharField(_("country"), max_length=2, validators=[validate_country])
+    country = CountryCodeField(_("country"), validators=[validate_country])
     region = models.CharField(_("region"), max_length=200, blank=True)
     authority = models.CharField(
         _("prosecuting authority"),
@@ -188,6 +216,62 @@ class Case(Record):
             )
 
 
+class CaseLink(SourcedRecord):
+    """A relation between two cases, shown on both pages: Toregozhina was
+    prosecuted for reporting on Zhylanbayev's case; two cases from the same
+    protest are "same events"."""
+
+    class Kind(models.TextChoices):
+        REPORTING_ON = "reporting_on", _("Prosecuted for reporting on")
+        SAME_EVENTS = "same_events", _("Same events")
+        DEFENDING = "defending", _("Prosecuted for defending")
+        RELATED = "related", _("Related case")
+
+    # How the link reads from the other case's page.
+    INVERSE = {
+        Kind.REPORTING_ON: _("Reported on by"),
+        Kind.SAME_EVENTS: _("Same events"),
+        Kind.DEFENDING: _("Defended by"),
+        Kind.RELATED: _("Related case"),
+    }
+
+    from_case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="links_out"
+    )
+    to_case = models.ForeignKey(
+        Case, verbose_name=_("linked case"), on_delete=models.CASCADE, related_name="links_in"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    published_via = "from_case"
+
+    class Meta:
+        verbose_name = _("case link")
+        verbose_name_plural = _("case links")
+        ordering = ["from_case", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_case", "to_case", "kind"], name="unique_case_link"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_case=models.F("to_case")), name="case_link_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_case} — {self.get_kind_display()} — {self.to_case}"
+
+    def clean(self):
+        super().clean()
+        if self.from_case_id and self.from_case_id == self.to_case_id:
+            raise ValidationError({"to_case": _("A case cannot be linked to itself.")})
+
+    @property
+    def inverse_label(self) -> str:
+        return self.INVERSE.get(self.kind, self.get_kind_display())
+
+
 class ChargeQuerySet(RecordQuerySet):
     def publishable(self):
         """Public, not archived, and under a publishable legal article: when an
@@ -212,6 +296,22 @@ class Charge(SourcedRecord):
         on_delete=models.PROTECT,
         related_name="charges",
     )
+    part = models.CharField(
+        _("part"), max_length=20, blank=True, help_text=_("E.g. 2 in “ч. 2 ст. 207.3”.")
+    )
+    paragraph = models.CharField(_("paragraph"), max_length=20, blank=True)
+    letter = models.CharField(
+        _("letter"),
+        max_length=10,
+        blank=True,
+        help_text=_("E.g. д in “п. «д» ч. 2 ст. 207.3”, d in “80(d)”."),
+    )
+    cited_as = models.CharField(
+        _("provision as written"),
+        max_length=100,
+        blank=True,
+        help_text=_("In the country's own notation, e.g. “п. «д» ч. 2 ст. 207.3”."),
+    )
     wording = models.CharField(_("wording as charged"), max_length=500, blank=True)
     charged_on = PartialDateField(_("charged on"), validators=[not_in_future])
     outcome = models.CharField(
@@ -230,6 +330,20 @@ class Charge(SourcedRecord):
     def __str__(self) -> str:
         return self.wording or self.article.title
 
+    @property
+    def provision(self) -> str:
+        """The provision as written, else built from its parts ("part 2, (d)")."""
+        if self.cited_as:
+            return self.cited_as
+        bits = []
+        if self.part:
+            bits.append(_("part %(n)s") % {"n": self.part})
+        if self.paragraph:
+            bits.append(_("paragraph %(n)s") % {"n": self.paragraph})
+        if self.letter:
+            bits.append(f"({self.letter})")
+        return ", ".join(str(b) for b in bits)
+
 
 class Sentence(SourcedRecord):
     class Kind(models.TextChoices):
@@ -240,7 +354,28 @@ class Sentence(SourcedRecord):
         PROBATION = "probation", _("Probation")
         FORCED_TREATMENT = "forced_treatment", _("Forced psychiatric treatment")
         TRAVEL_BAN = "travel_ban", _("Travel ban")
+        ADMINISTRATIVE_ARREST = "administrative_arrest", _("Administrative arrest")
+        DEATH_PENALTY = "death_penalty", _("Death penalty")
+        NONE = "none", _("No punishment (acquittal, release)")
         OTHER = "other", _("Other")
+
+    class Decision(models.TextChoices):
+        """Each court or clemency decision is its own record; the latest is in force."""
+
+        FIRST_INSTANCE = "first_instance", _("First instance")
+        APPEAL = "appeal", _("Appeal")
+        CASSATION = "cassation", _("Cassation")
+        SUPERVISORY = "supervisory", _("Supervisory review")
+        PARDON = "pardon", _("Pardon")
+        AMNESTY = "amnesty", _("Amnesty")
+        COMMUTATION = "commutation", _("Commutation")
+        EXCHANGE = "exchange", _("Exchange")
+        PAROLE = "parole", _("Parole")
+
+    # Decisions that free the person: the term stops running.
+    RELEASING_DECISIONS = frozenset(
+        {Decision.PARDON, Decision.AMNESTY, Decision.EXCHANGE, Decision.PAROLE}
+    )
 
     class AppealOutcome(models.TextChoices):
         NONE = "", _("No appeal known")
@@ -250,19 +385,47 @@ class Sentence(SourcedRecord):
         INCREASED = "increased", _("Increased on appeal")
         OVERTURNED = "overturned", _("Overturned on appeal")
 
-    TERM_KINDS = {Kind.IMPRISONMENT, Kind.RESTRICTED_FREEDOM, Kind.PROBATION, Kind.TRAVEL_BAN}
+    TERM_KINDS = {
+        Kind.IMPRISONMENT,
+        Kind.RESTRICTED_FREEDOM,
+        Kind.PROBATION,
+        Kind.TRAVEL_BAN,
+        Kind.ADMINISTRATIVE_ARREST,
+    }
+    CUSTODIAL_KINDS = {Kind.IMPRISONMENT, Kind.ADMINISTRATIVE_ARREST}
 
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="sentences"
     )
-    sentenced_on = PartialDateField(_("sentenced on"), validators=[not_in_future])
+    decision = models.CharField(
+        _("decision"),
+        max_length=20,
+        choices=Decision.choices,
+        default=Decision.FIRST_INSTANCE,
+        help_text=_(
+            "Record every decision separately (an appeal does not overwrite the first "
+            "instance): the latest decision is the sentence in force."
+        ),
+    )
+    sentenced_on = PartialDateField(_("decided on"), validators=[not_in_future])
     court = models.CharField(_("court"), max_length=300, blank=True)
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(
+        _("main punishment"),
+        max_length=30,
+        choices=Kind.choices,
+        help_text=_("Additional punishments (a fine, a ban) are recorded beside it."),
+    )
     term_months = models.PositiveIntegerField(
         _("term (months)"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1, _("The term must be at least one month."))],
+        help_text=_("The whole term in months, years included (51 = 4 years 3 months)."),
+    )
+    term_days = models.PositiveIntegerField(
+        _("term: days"),
+        null=True,
+        blank=True,
+        help_text=_("Days beyond the months, or the whole term of an administrative arrest."),
     )
     fine_amount = models.DecimalField(
         _("fine amount"),
@@ -305,8 +468,8 @@ class Sentence(SourcedRecord):
         ]
 
     def __str__(self) -> str:
-        if self.term_months:
-            return f"{self.get_kind_display()}, {self.term_months} months"
+        if self.term_months or self.term_days:
+            return f"{self.get_kind_display()}, {format_term(self.term_months, self.term_days)}"
         if self.fine_amount:
             return f"{self.get_kind_display()}, {self.fine_amount} {self.fine_currency}"
         return self.get_kind_display()
@@ -319,20 +482,136 @@ class Sentence(SourcedRecord):
             errors["fine_currency"] = _("Give the currency of the fine.")
         if self.fine_currency and self.fine_amount is None:
             errors["fine_amount"] = _("Give the amount of the fine.")
-        if self.kind == self.Kind.LIFE_IMPRISONMENT and self.term_months:
-            errors["term_months"] = _("A life sentence has no term in months.")
+        if self.kind in (self.Kind.LIFE_IMPRISONMENT, self.Kind.DEATH_PENALTY) and (
+            self.term_months or self.term_days
+        ):
+            errors["term_months"] = _("A life sentence or a death penalty has no term.")
+        if self.term_months == 0 and not self.term_days:
+            errors["term_months"] = _("The term must be at least one month or one day.")
         if certainly_after(self.starts_on, self.ends_on):
             errors["ends_on"] = _("The end cannot be before the start.")
         if errors:
             raise ValidationError(errors)
 
-    def expected_release(self):
-        """Start + term, when both are known; None otherwise (or for life)."""
+    @property
+    def releases(self) -> bool:
+        """This decision frees the person (a pardon, an amnesty, an acquittal...)."""
+        return (
+            self.decision in self.RELEASING_DECISIONS
+            or self.kind == self.Kind.NONE
+            or self.appeal_outcome == self.AppealOutcome.OVERTURNED
+        )
+
+    def term(self) -> relativedelta | None:
+        if not (self.term_months or self.term_days):
+            return None
+        return relativedelta(months=self.term_months or 0, days=self.term_days or 0)
+
+    def expected_release(self, held_since=None):
+        """The end of the term: its stated end, else its start + term, else (for a
+        custodial term) the start of the time already held + term, since time held
+        before the verdict counts toward it. None when unknown, for life or death,
+        and for a decision that frees the person."""
+        if self.releases or self.kind in (self.Kind.LIFE_IMPRISONMENT, self.Kind.DEATH_PENALTY):
+            return None
         if self.ends_on:
             return self.ends_on.earliest()
-        if not (self.starts_on and self.term_months) or self.kind not in self.TERM_KINDS:
+        term = self.term()
+        if term is None or self.kind not in self.TERM_KINDS:
             return None
-        return self.starts_on.earliest() + relativedelta(months=self.term_months)
+        start = self.starts_on or (held_since if self.kind in self.CUSTODIAL_KINDS else None)
+        if not start:
+            return None
+        start = start.earliest() if hasattr(start, "earliest") else start
+        return start + term
+
+
+def format_term(months: int | None, days: int | None = None) -> str:
+    """84 -> "7 years", 18 -> "1 year 6 months", (0, 15) -> "15 days"."""
+    from django.utils.translation import ngettext
+
+    years, rest = divmod(months or 0, 12)
+    parts = []
+    if years:
+        parts.append(ngettext("%(n)d year", "%(n)d years", years) % {"n": years})
+    if rest:
+        parts.append(ngettext("%(n)d month", "%(n)d months", rest) % {"n": rest})
+    if days:
+        parts.append(ngettext("%(n)d day", "%(n)d days", days) % {"n": days})
+    return " ".join(parts)
+
+
+def effective_sentence(sentences):
+    """The sentence in force: the latest decision (by date, then as entered). An
+    iterable of the case's sentences ordered by ("sentenced_on", "pk"); None when
+    there are none. A decision that frees the person is returned too: callers
+    read .releases."""
+    sentences = list(sentences)
+    return sentences[-1] if sentences else None
+
+
+class AdditionalPunishment(Record):
+    """A punishment added to a sentence's main one: "19 years and a fine of 300,000
+    roubles", "and a ban on journalism for 3 years"."""
+
+    class Kind(models.TextChoices):
+        FINE = "fine", _("Fine")
+        ACTIVITY_BAN = "activity_ban", _("Ban on an activity or profession")
+        TRAVEL_BAN = "travel_ban", _("Travel ban")
+        RESTRICTION = "restriction", _("Restriction of freedom")
+        INTERNET_BAN = "internet_ban", _("Ban on using the internet")
+        DEPRIVATION = "deprivation", _("Deprivation of rank, title or award")
+        CONFISCATION = "confiscation", _("Confiscation of property")
+        OTHER = "other", _("Other")
+
+    sentence = models.ForeignKey(
+        Sentence,
+        verbose_name=_("sentence"),
+        on_delete=models.CASCADE,
+        related_name="additional_punishments",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    term_months = models.PositiveIntegerField(_("term (months)"), null=True, blank=True)
+    term_days = models.PositiveIntegerField(_("term: days"), null=True, blank=True)
+    fine_amount = models.DecimalField(
+        _("fine amount"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"), _("A fine must be a positive amount."))],
+    )
+    fine_currency = models.CharField(
+        _("fine currency"), max_length=3, blank=True, validators=[validate_currency]
+    )
+    description = models.CharField(
+        _("as worded"), max_length=300, blank=True, help_text=_("E.g. “ban on journalism”.")
+    )
+
+    published_via = "sentence"
+
+    class Meta:
+        verbose_name = _("additional punishment")
+        verbose_name_plural = _("additional punishments")
+        ordering = ["sentence", "pk"]
+
+    def __str__(self) -> str:
+        label = self.description or self.get_kind_display()
+        if self.fine_amount:
+            return f"{label}, {self.fine_amount:,.0f} {self.fine_currency}"
+        term = format_term(self.term_months, self.term_days)
+        return f"{label}, {term}" if term else label
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        self.fine_currency = (self.fine_currency or "").upper()
+        if self.kind == self.Kind.FINE and self.fine_amount is None:
+            errors["fine_amount"] = _("Give the amount of the fine.")
+        if self.fine_amount is not None and not self.fine_currency:
+            errors["fine_currency"] = _("Give the currency of the fine.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Recognition(SourcedRecord):
@@ -341,8 +620,26 @@ class Recognition(SourcedRecord):
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="recognitions"
     )
-    recognized_by = models.CharField(_("recognised by"), max_length=300)
+    recognizer = models.ForeignKey(
+        "people.Organization",
+        verbose_name=_("recognising organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recognitions_given",
+        help_text=_(
+            "Memorial, Viasna, OVD-Info, Amnesty International, the UN Working Group on "
+            "Arbitrary Detention… Browse and count by it."
+        ),
+    )
+    recognized_by = models.CharField(
+        _("recognised by (as written)"),
+        max_length=300,
+        blank=True,
+        help_text=_("As the source words it; the organisation's name when left empty."),
+    )
     recognized_on = PartialDateField(_("recognised on"), validators=[not_in_future])
+    url = models.URLField(_("link"), max_length=500, blank=True)
 
     published_via = "case"
 
@@ -352,7 +649,29 @@ class Recognition(SourcedRecord):
         ordering = ["case", "pk"]
 
     def __str__(self) -> str:
-        return self.recognized_by
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.recognized_by or (self.recognizer.name if self.recognizer_id else "")
+
+    def clean(self):
+        super().clean()
+        if not self.recognized_by and not self.recognizer_id:
+            raise ValidationError(
+                {"recognizer": _("Name the organisation (or who) recognises the person.")}
+            )
 
 
-__all__ = ["Case", "Charge", "LegalArticle", "Recognition", "Sentence", "Visibility"]
+__all__ = [
+    "AdditionalPunishment",
+    "Case",
+    "CaseLink",
+    "Charge",
+    "LegalArticle",
+    "Recognition",
+    "Sentence",
+    "Visibility",
+    "effective_sentence",
+    "format_term",
+]

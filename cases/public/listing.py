@@ -105,7 +105,7 @@ def with_export_data(cases: QuerySet) -> QuerySet:
         Prefetch(
             "person__detentions",
             queryset=Detention.objects.public()
-            .filter(ended_on="")
+            .current()
             .select_related("facility")
             .order_by("-started_on", "-pk"),
             to_attr="current_detentions",

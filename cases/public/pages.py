@@ -22,11 +22,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from cases.models import (
+    AdditionalPunishment,
     Case,
+    CaseLink,
     Charge,
+    DeathInCustody,
     Detention,
     Event,
     HealthObservation,
@@ -36,7 +38,9 @@ from cases.models import (
     Recognition,
     Sentence,
     Source,
+    effective_sentence,
 )
+from cases.models.legal import format_term
 from casetracker.partial_dates import PartialDate
 from casetracker.records import Record, Visibility
 from people.models import Membership, NameVariant, Organization
@@ -55,19 +59,6 @@ def sources_prefetch() -> Prefetch:
     return Prefetch(
         "sources", queryset=Source.objects.publishable().order_by("date", "pk"), to_attr="shown"
     )
-
-
-def format_term(months: int | None) -> str:
-    """84 -> "7 years", 18 -> "1 year 6 months"."""
-    if not months:
-        return ""
-    years, rest = divmod(months, 12)
-    parts = []
-    if years:
-        parts.append(ngettext("%(n)d year", "%(n)d years", years) % {"n": years})
-    if rest:
-        parts.append(ngettext("%(n)d month", "%(n)d months", rest) % {"n": rest})
-    return " ".join(parts)
 
 
 def display_date(value: PartialDate | dt.date | None) -> str:
@@ -212,21 +203,42 @@ def case_page_context(case: Case) -> dict:
     sentences = list(
         Sentence.objects.publishable()
         .filter(case=case)
-        .prefetch_related(sources_prefetch())
+        .prefetch_related(
+            sources_prefetch(),
+            Prefetch(
+                "additional_punishments",
+                queryset=AdditionalPunishment.objects.publishable().order_by("pk"),
+                to_attr="public_extras",
+            ),
+        )
         .order_by("sentenced_on", "pk")
     )
     recognitions = list(
         Recognition.objects.publishable()
         .filter(case=case)
+        .select_related("recognizer")
         .prefetch_related(sources_prefetch())
         .order_by("pk")
     )
+    # The recognising organisation is reference data: named only when public.
+    for r in recognitions:
+        shown = r.recognizer if is_publishable(r.recognizer) else None
+        r.shown_label = r.recognized_by or (shown.name if shown else "")
+    recognitions = [r for r in recognitions if r.shown_label]
     detentions = list(
         Detention.objects.publishable()
         .filter(person=person)
         .select_related("facility")
         .prefetch_related(sources_prefetch())
         .order_by("-started_on", "-pk")
+    )
+    death = (
+        DeathInCustody.objects.publishable()
+        .filter(person=person)
+        .select_related("facility")
+        .prefetch_related(sources_prefetch())
+        .order_by("pk")
+        .first()
     )
     strikes = list(
         HungerStrike.objects.publishable()
@@ -253,6 +265,23 @@ def case_page_context(case: Case) -> dict:
         .prefetch_related(sources_prefetch())
         .order_by("date", "pk")
     )
+    # Links read from both ends; the other case must be public too.
+    public_cases = Case.objects.public().values("pk")
+    links = [
+        (link.get_kind_display(), link.to_case, link)
+        for link in CaseLink.objects.publishable()
+        .filter(from_case=case, to_case__in=public_cases)
+        .select_related("to_case__person")
+        .prefetch_related(sources_prefetch())
+        .order_by("pk")
+    ] + [
+        (link.inverse_label, link.from_case, link)
+        for link in CaseLink.objects.publishable()
+        .filter(to_case=case, from_case__in=public_cases)
+        .select_related("from_case__person")
+        .prefetch_related(sources_prefetch())
+        .order_by("pk")
+    ]
     other_cases = list(
         Case.objects.public().filter(person=person).exclude(pk=case.pk).order_by("-arrest_date")
     )
@@ -268,18 +297,36 @@ def case_page_context(case: Case) -> dict:
         *charges,
         *sentences,
         *detentions,
+        *([death] if death else []),
         *recognitions,
         *observations,
         *visits,
         *events,
+        *(link for _label, _other, link in links),
     ):
         cite.cite(record)
 
+    for detention in detentions:
+        detention.person = person  # is_current reads the person's death; no query each
     current = next((d for d in detentions if d.is_current), None)
+    # The latest detention ended by a release (shown when nobody holds the person now).
+    released = None if current else next((d for d in detentions if d.is_release), None)
+    if death is not None:
+        death.shown_facility = death.facility if is_publishable(death.facility) else None
+    # The sentence in force is the latest decision; the others are its history.
+    # Time already held counts toward a custodial term: from the first known start
+    # of a detention in this case (else of the person's detentions).
+    starts = [d.started_on for d in detentions if d.started_on and d.case_id == case.pk] or [
+        d.started_on for d in detentions if d.started_on
+    ]
+    held_since = min(starts, key=lambda d: d.earliest()) if starts else None
+    effective = effective_sentence(sentences)
     for sentence in sentences:
-        sentence.term_display = format_term(sentence.term_months)
-        sentence.release = sentence.expected_release()
-    release = next((s.release for s in reversed(sentences) if s.release), None)
+        sentence.term_display = format_term(sentence.term_months, sentence.term_days)
+        sentence.release = sentence.expected_release(held_since)
+        sentence.in_force = sentence is effective
+        sentence.extras = sentence.public_extras
+    release = effective.release if effective is not None and current else None
     ongoing = [s for s in strikes if s.is_ongoing]
     for strike in strikes:
         strike.days = strike.day_count(today)
@@ -294,6 +341,8 @@ def case_page_context(case: Case) -> dict:
         "recognitions": recognitions,
         "detentions": detentions,
         "current_detention": current,
+        "released": released,
+        "death": death,
         "days_in_detention": current.days(today) if current else None,
         "expected_release": release,
         "strikes": strikes,
@@ -305,6 +354,7 @@ def case_page_context(case: Case) -> dict:
         "timeline": timeline(events, visits, observations, strikes),
         "citations": cite.entries(),
         "other_cases": other_cases,
+        "case_links": links,
         "country": country_name(case.country),
         "cite_url": absolute(case.get_absolute_url()),
         "json_ld": json_ld(case_json_ld(case, variants, charges)),

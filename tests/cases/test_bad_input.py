@@ -31,7 +31,14 @@ def _admin_case_post(**fields):
         "summary": "Detained after a rally in Almaty.",
         **{
             f"{prefix}-{k}": v
-            for prefix in ("charges", "sentences", "detentions", "recognitions", "events")
+            for prefix in (
+                "charges",
+                "sentences",
+                "detentions",
+                "recognitions",
+                "events",
+                "links_out",
+            )
             for k, v in {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0"}.items()
         },
         **fields,

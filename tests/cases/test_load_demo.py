@@ -81,7 +81,7 @@ def test_the_refused_25_july_visit(demo):
     visit = PrisonVisit.objects.get(person__slug="marat-zhylanbayev")
     assert (visit.visited_on, visit.kind, visit.outcome) == (
         dt.date(2025, 7, 25),
-        "video_call",
+        "in_person",  # in person, to ask for a video call
         "refused",
     )
     assert "not members" in visit.refusal_reason

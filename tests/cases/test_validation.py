@@ -115,7 +115,7 @@ def test_unknown_country_is_refused():
 
 def test_zero_term_is_refused():
     sentence = Sentence(case=f.CaseFactory(), kind="imprisonment", term_months=0)
-    assert errors_of(sentence)["term_months"] == ["The term must be at least one month."]
+    assert errors_of(sentence)["term_months"] == ["The term must be at least one month or one day."]
 
 
 def test_negative_fine_is_refused():
@@ -165,7 +165,14 @@ def test_case_without_errors_is_saved_by_the_admin(admin_client):
             "visibility": "public",
             **{
                 f"{prefix}-{k}": v
-                for prefix in ("charges", "sentences", "detentions", "recognitions", "events")
+                for prefix in (
+                    "charges",
+                    "sentences",
+                    "detentions",
+                    "recognitions",
+                    "events",
+                    "links_out",
+                )
                 for k, v in {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0"}.items()
             },
         },

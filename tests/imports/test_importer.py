@@ -172,7 +172,7 @@ def test_a_changed_cell_updates_the_existing_case():
 
 def test_the_same_case_twice_in_one_file_is_an_error_on_the_second_line():
     report = import_cases(data=to_csv([VALID, VALID]), dry_run=True)
-    assert errors_by_line(report) == {3: ["arrest_date"]}
+    assert errors_by_line(report) == {3: ["charges"]}  # the identity: its charges
 
 
 def test_two_cases_of_one_new_person_in_one_file_share_the_person():
