@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import access, services
+from cases import access, policy, services
 from cases import evidence as evidence_rules
 from cases.models import (
     Case,
@@ -152,7 +152,7 @@ def workspace(request):
 
 @staff_view
 def review_queue(request):
-    access.require_perm(request.user, "cases.publish_case")
+    access.require_publisher(request.user)
     cases = (
         Case.objects.active()
         .visible_to(request.user)
@@ -176,17 +176,20 @@ def person_detail(request, pk):
         {
             "person": person,
             "cases": Case.objects.active().visible_to(user).filter(person=person),
-            "strikes": HungerStrike.objects.active().visible_to(user).filter(person=person),
-            "observations": HealthObservation.objects.active()
-            .visible_to(user)
-            .filter(person=person)
-            .prefetch_related(Prefetch("evidence", EvidenceFile.objects.active().visible_to(user)))[
-                :30
-            ],
-            "visits": PrisonVisit.objects.active()
-            .visible_to(user)
-            .filter(person=person)
-            .select_related("facility")[:30],
+            "strikes": policy.readable(
+                user, HungerStrike.objects.active().visible_to(user).filter(person=person)
+            ),
+            "observations": policy.readable(
+                user, HealthObservation.objects.active().visible_to(user).filter(person=person)
+            ).prefetch_related(
+                Prefetch(
+                    "evidence",
+                    policy.readable(user, EvidenceFile.objects.active().visible_to(user)),
+                )
+            )[:30],
+            "visits": policy.readable(
+                user, PrisonVisit.objects.active().visible_to(user).filter(person=person)
+            ).select_related("facility")[:30],
         },
     )
 
@@ -209,12 +212,18 @@ def case_detail(request, pk):
             "person": person,
             "can_edit": can_edit,
             "can_publish": access.can_publish(user),
-            "strikes": HungerStrike.objects.active().visible_to(user).filter(person=person),
-            "visits": PrisonVisit.objects.active()
-            .visible_to(user)
-            .filter(person=person)
-            .select_related("facility")[:30],
-            "events": Event.objects.active().visible_to(user).filter(case=case),
+            "strikes": policy.readable(
+                user, HungerStrike.objects.active().visible_to(user).filter(person=person)
+            ),
+            "visits": policy.readable(
+                user, PrisonVisit.objects.active().visible_to(user).filter(person=person)
+            ).select_related("facility")[:30],
+            "events": policy.readable(
+                user, Event.objects.active().visible_to(user).filter(case=case)
+            ),
+            "unpublished_changes": len(services.current_changes(case))
+            if case.is_published
+            else None,
             "publications": Publication.objects.for_case(case).select_related("actor")[:20],
             "comment_form": forms.CommentForm(),
         },
@@ -390,10 +399,15 @@ def _unsealed(request, sealed: str) -> QueryDict:
 def visit_new(request):
     user = request.user
     access.require_perm(user, "cases.add_prisonvisit")
-    cases = Case.objects.active().visible_to(user).select_related("person")
+    cases = (
+        Case.objects.active()
+        .visible_to(user)
+        .filter(pk__in=policy.workable_cases(user).values("pk"))
+        .select_related("person")
+    )
     initial = {}
     if request.GET.get("case", "").isdigit():
-        initial["case"] = access.access_case(user, request.GET["case"]).pk
+        initial["case"] = access.access_case(user, request.GET["case"], edit=True).pk
     data = _posted(request)
     if data is not None and "sealed" in data:
         # An outbox entry: sent by the page when back online (JSON), or opened
@@ -500,8 +514,8 @@ def visit_edit(request, pk):
 @staff_view
 def observation_new(request, pk):
     user = request.user
-    access.require_perm(user, "cases.add_healthobservation")
     person = access.access_person(user, pk)
+    access.require_may_add_to(user, person, "cases.add_healthobservation")
     return _form_view(
         request,
         forms.ObservationForm(
@@ -531,8 +545,8 @@ def observation_edit(request, pk):
 @staff_view
 def strike_start(request, pk):
     user = request.user
-    access.require_perm(user, "cases.add_hungerstrike")
     person = access.access_person(user, pk)
+    access.require_may_add_to(user, person, "cases.add_hungerstrike")
     return _form_view(
         request,
         forms.HungerStrikeStartForm(_posted(request)),
@@ -588,8 +602,8 @@ def strike_end(request, pk):
 @staff_view
 def event_new(request, pk):
     user = request.user
-    access.require_perm(user, "cases.add_event")
     case = access.access_case(user, pk)
+    access.require_may_add_to(user, case, "cases.add_event")
     return _form_view(
         request,
         forms.EventForm(_posted(request)),
@@ -648,6 +662,8 @@ def source_edit(request, pk):
 def _evidence_upload(request, *, visit=None, observation=None, back):
     user = request.user
     access.require_perm(user, "cases.add_evidencefile")
+    if not policy.may_edit(user, visit or observation):
+        raise PermissionDenied
     form = forms.EvidenceForm(_posted(request), _posted(request, files=True))
     if (
         request.method == "POST"
