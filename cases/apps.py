@@ -12,3 +12,7 @@ class CasesConfig(AppConfig):
         from .public.warm import schedule
 
         content_committed.connect(schedule, dispatch_uid="public-cache-warm")
+
+        from . import review
+
+        review.connect()

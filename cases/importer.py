@@ -43,7 +43,7 @@ from people.models import Gender, Membership, NameVariant, Organization, Person
 from people.names import normalize_name
 from people.search import skeleton
 
-from . import policy
+from . import policy, review
 from .health import refresh_health_due
 from .models import (
     Case,
@@ -1183,6 +1183,8 @@ def import_cases(
         if any(r.outcome == Outcome.ERROR for r in report.rows) and valid_only:
             planner = _replan_without_errors(drafts, publish=publish, user=user)
         planner.apply(progress)
+        # Raw INSERTs send no save signal: put the imported cases in the review queue here.
+        review.mark_changed((case.pk for case, _result in planner.imported_cases.values()), by=user)
         if publish:
             planner.publish_imported(progress)
         # Rows go in by raw INSERT (no save signals): invalidate the public page cache here.

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import can_proceed
 
 from cases import evidence as evidence_rules
-from cases import policy
+from cases import policy, review
 from cases.health import refresh_health_due
 from cases.models import (
     Case,
@@ -502,6 +502,7 @@ def publish_case(*, by, case: Case, comment: str = "", correction_note: str = ""
     snapshot = build_snapshot(case)
     last = Publication.objects.last_published(case)
     changes = diff_snapshots(last.snapshot if last else None, snapshot)
+    review.clear(case)
     return _log(
         case=case,
         by=by,
@@ -608,6 +609,7 @@ def restore_publication(*, by, publication: Publication, comment: str = "") -> P
     # whatever the write-back above managed to reproduce.
     snapshot = target
     last = Publication.objects.last_published(case)
+    review.clear(case)
     return _log(
         case=case,
         by=by,

@@ -1,7 +1,7 @@
 from casetracker.records import Visibility
 
 from .detention import Detention, Facility
-from .editorial import Publication
+from .editorial import PendingChange, Publication
 from .evidence import EvidenceFile
 from .health import (
     HealthAlertPreference,
@@ -28,6 +28,7 @@ __all__ = [
     "HealthObservation",
     "HungerStrike",
     "LegalArticle",
+    "PendingChange",
     "PrisonVisit",
     "Publication",
     "Recognition",

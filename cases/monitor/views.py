@@ -12,6 +12,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import access, policy, services
+from cases import access, policy, review, services
 from cases import evidence as evidence_rules
 from cases.models import (
     Case,
@@ -126,6 +127,8 @@ def _save_or_error(form, action, formsets=None):
 
 # --- workspace -------------------------------------------------------------------
 
+REVIEW_PAGE_SIZE = 50
+
 
 @staff_view
 def workspace(request):
@@ -141,9 +144,7 @@ def workspace(request):
             "overdue": queries.overdue_people(user, now=now),
             "activity": queries.recent_activity(user),
             "can_publish": access.can_publish(user),
-            "review_count": Case.objects.active()
-            .filter(editorial_state=Case.EditorialState.IN_REVIEW)
-            .count()
+            "review_count": review.queue(user).exclude(total=0).count()
             if access.can_publish(user)
             else None,
         },
@@ -153,14 +154,10 @@ def workspace(request):
 @staff_view
 def review_queue(request):
     access.require_publisher(request.user)
-    cases = (
-        Case.objects.active()
-        .visible_to(request.user)
-        .filter(editorial_state=Case.EditorialState.IN_REVIEW)
-        .select_related("person")
-        .order_by("updated_at")
-    )
-    return render(request, "monitor/review_queue.html", {"cases": cases})
+    page = Paginator(review.queue(request.user), REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    review.refresh(page.object_list)  # counts what changed, once per change
+    entries = [marker for marker in page.object_list if marker.total]
+    return render(request, "monitor/review_queue.html", {"page": page, "entries": entries})
 
 
 # --- people and cases --------------------------------------------------------------
@@ -321,6 +318,7 @@ def case_publish(request, pk):
             messages.success(request, _("Published."))
             return redirect("monitor:case_detail", pk=case.pk)
     last = Publication.objects.last_published(case)
+    changes = diff_snapshots(last.snapshot if last else None, build_snapshot(case))
     return render(
         request,
         "monitor/case_publish.html",
@@ -328,7 +326,8 @@ def case_publish(request, pk):
             "case": case,
             "form": form,
             "last": last,
-            "changes": diff_snapshots(last.snapshot if last else None, build_snapshot(case)),
+            "changes": changes,
+            "section_counts": review.section_counts(changes),
             "versions": Publication.objects.for_case(case).snapshots().select_related("actor")[:20],
         },
     )
