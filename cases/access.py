@@ -56,13 +56,6 @@ def require_perm(user, perm: str) -> None:
         raise PermissionDenied
 
 
-def is_live(record: Model) -> bool:
-    """Shown on the public site right now (public record of a published case)."""
-    if record.pk is None:
-        return False
-    return type(record).objects.public().filter(pk=record.pk).exists()
-
-
 def _get(queryset: QuerySet, user, pk, *, by_assignment: bool = False) -> Model:
     require_staff(user)
     try:

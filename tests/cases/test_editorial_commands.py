@@ -147,3 +147,26 @@ def test_the_admin_publishes_and_unpublishes_through_the_service(client, adminis
     draft.refresh_from_db()
     assert not draft.is_published
     assert Publication.objects.filter(case=draft).count() == 2
+
+
+def test_reloading_the_demo_leaves_an_unpublished_case_unpublished(editor):
+    run("load_demo")
+    slug = "marat-zhylanbayev-2024-banned-organization"
+    run("unpublish_case", slug, "--by", "editor")
+    run("load_demo")
+    assert not Case.objects.get(slug=slug).is_published
+
+
+def test_restore_republishes_the_stored_version(editor, draft):
+    from cases import services
+
+    first = services.publish_case(by=editor, case=draft)
+    Case.objects.filter(pk=draft.pk).update(summary="Later text")  # a later version
+    services.publish_case(by=editor, case=Case.objects.get(pk=draft.pk))
+
+    restored = services.restore_publication(by=editor, publication=first)
+
+    assert restored.action == Publication.Action.RESTORED
+    assert restored.snapshot == first.snapshot
+    assert Publication.objects.filter(case=draft).count() == 3
+    assert Case.objects.get(pk=draft.pk).summary == first.snapshot["case"]["summary"]
