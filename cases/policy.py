@@ -80,8 +80,9 @@ def cases_of(record: Model) -> QuerySet:
             return Case.objects.filter(pk=record.case_id)
         return Case.objects.filter(person_id=record.person_id)
     if isinstance(record, HealthObservation):
-        if record.visit_id is not None:
-            return cases_of(PrisonVisit.objects.get(pk=record.visit_id))
+        visit = PrisonVisit.objects.filter(pk=record.visit_id).first() if record.visit_id else None
+        if visit is not None:
+            return cases_of(visit)
         return Case.objects.filter(person_id=record.person_id)
     if isinstance(record, EvidenceFile):
         parent = record.visit if record.visit_id is not None else record.observation
@@ -184,6 +185,13 @@ def _restricted(user, qs: QuerySet, condition) -> QuerySet:
         return qs.none()
     assigned = _case_model().objects.filter(assigned_monitors=user)
     return qs.filter(condition(assigned.values("pk"), assigned.values("person_id")))
+
+
+def readable_people(user, qs: QuerySet) -> QuerySet:
+    """Narrow a queryset of people to those a monitor works on (a case assigned)."""
+    if roles.sees_confidential(user):
+        return qs
+    return qs.filter(pk__in=workable_cases(user).values("person_id"))
 
 
 def readable(user, qs: QuerySet) -> QuerySet:

@@ -85,12 +85,18 @@ def _saver_id(record: Model):
 
 
 def _on_save(sender, instance, raw=False, **kwargs):
-    if raw or not isinstance(instance, Record):
+    if raw:
+        # loaddata (a backup's restore): the sources it sets next are not a change.
+        instance._loaded_raw = True
+        return
+    if not isinstance(instance, Record):
         return
     mark_changed(case_ids_of(instance), by=_saver_id(instance))
 
 
 def _on_sources_changed(sender, instance, action, **kwargs):
+    if getattr(instance, "_loaded_raw", False):
+        return
     if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, Record):
         mark_changed(case_ids_of(instance), by=_saver_id(instance))
 

@@ -327,3 +327,17 @@ def test_sources_are_edited_only_by_monitors_of_every_citing_case(monitor, world
     assert policy.may_edit(monitor, uncited_mine)
     assert not policy.may_edit(monitor, uncited_other)
     assert Source.objects.count() >= 4
+
+
+def test_the_workspace_lists_only_the_monitors_cases(client, monitor, editor, world):
+    mine = world["assigned"]["hunger_strike"]
+    theirs = world["unassigned"]["hunger_strike"]
+    client.force_login(monitor)
+    context = client.get(reverse("monitor:workspace")).context
+    assert [s.pk for s in context["strikes"]] == [mine.pk]
+    people = {item.url for item in context["activity"]}
+    assert reverse("monitor:person_detail", args=[theirs.person_id]) not in people
+
+    client.force_login(editor)
+    context = client.get(reverse("monitor:workspace")).context
+    assert {s.pk for s in context["strikes"]} == {mine.pk, theirs.pk}
