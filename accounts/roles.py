@@ -30,5 +30,4 @@ def sees_confidential(user) -> bool:
     return has_role(user, EDITOR) or has_role(user, ADMINISTRATOR)
 
 
-def can_publish(user) -> bool:
-    return sees_confidential(user)
+# Who may publish is not a role question: cases.policy.may_publish (the permission).

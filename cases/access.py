@@ -10,13 +10,13 @@ Rules:
 - staff views: monitors, editors, administrators (accounts.roles); researchers
   and everybody else get 403;
 - reading: `.visible_to(user)`, so confidential records only for editors,
-  administrators and their author;
+  administrators and their author; then cases.policy: a monitor reads visits,
+  observations, hunger strikes, events and evidence only on assigned cases;
 - actions need the model permission the role's group carries
-  (accounts/migrations/0002_roles.py);
-- cases: monitors edit only the cases they are assigned to;
-- what is live (public on a published case) changes only by an editor's hand:
-  monitors may not edit such records (the same rule guards creation, in
-  cases.services).
+  (accounts/migrations/0002_roles.py) and cases.policy's may_edit / may_publish
+  (assignment; publishing from the permission `cases.publish_case`).
+- A change to a published case is staged: it reaches the public only when an
+  editor publishes (so a monitor may propose a record for publication).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from accounts import roles
+from cases import policy
 from cases.models import (
     Case,
     Event,
@@ -45,7 +46,8 @@ def require_staff(user) -> None:
 
 
 def can_publish(user) -> bool:
-    return roles.is_staff_member(user) and user.has_perm("cases.publish_case")
+    """Kept for templates and views: the answer is cases.policy.may_publish."""
+    return policy.may_publish(user)
 
 
 def require_perm(user, perm: str) -> None:
@@ -54,24 +56,29 @@ def require_perm(user, perm: str) -> None:
         raise PermissionDenied
 
 
-def is_live(record: Model) -> bool:
-    """Shown on the public site right now (public record of a published case)."""
-    if record.pk is None:
-        return False
-    return type(record).objects.public().filter(pk=record.pk).exists()
-
-
-def _get(queryset: QuerySet, user, pk) -> Model:
+def _get(queryset: QuerySet, user, pk, *, by_assignment: bool = False) -> Model:
     require_staff(user)
     try:
-        return queryset.active().visible_to(user).get(pk=pk)
+        record = queryset.active().visible_to(user).get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+    if by_assignment and not policy.may_read_internal(user, record):
+        # Another monitor's case: its records are not this monitor's to know.
+        raise Http404
+    return record
 
 
 def _check_edit(user, record: Model, perm: str) -> None:
     require_perm(user, perm)
-    if not can_publish(user) and is_live(record):
+    if not policy.may_edit(user, record):
+        raise PermissionDenied
+
+
+def require_may_add_to(user, case_or_person, perm: str) -> None:
+    """Adding a visit, observation, hunger strike or event: the model permission
+    and the case (or person) assigned, for a monitor."""
+    require_perm(user, perm)
+    if not policy.may_add_to(user, case_or_person):
         raise PermissionDenied
 
 
@@ -81,14 +88,18 @@ def _check_edit(user, record: Model, perm: str) -> None:
 def access_case(user, pk, *, edit: bool = False) -> Case:
     case = _get(Case.objects.select_related("person"), user, pk)
     if edit:
-        require_perm(user, "cases.change_case")
-        if not can_publish(user) and not case.assigned_monitors.filter(pk=user.pk).exists():
-            raise PermissionDenied
+        _check_edit(user, case, "cases.change_case")
     return case
 
 
+def require_publisher(user) -> None:
+    require_staff(user)
+    if not policy.may_publish(user):
+        raise PermissionDenied
+
+
 def access_case_to_publish(user, pk) -> Case:
-    require_perm(user, "cases.publish_case")
+    require_publisher(user)
     return access_case(user, pk)
 
 
@@ -97,28 +108,37 @@ def access_person(user, pk) -> Person:
 
 
 def access_visit(user, pk, *, edit: bool = False) -> PrisonVisit:
-    visit = _get(PrisonVisit.objects.select_related("person", "case", "facility"), user, pk)
+    visit = _get(
+        PrisonVisit.objects.select_related("person", "case", "facility"),
+        user,
+        pk,
+        by_assignment=True,
+    )
     if edit:
         _check_edit(user, visit, "cases.change_prisonvisit")
     return visit
 
 
 def access_observation(user, pk, *, edit: bool = False) -> HealthObservation:
-    obs = _get(HealthObservation.objects.select_related("person", "visit"), user, pk)
+    obs = _get(
+        HealthObservation.objects.select_related("person", "visit"), user, pk, by_assignment=True
+    )
     if edit:
         _check_edit(user, obs, "cases.change_healthobservation")
     return obs
 
 
 def access_hunger_strike(user, pk, *, edit: bool = False) -> HungerStrike:
-    strike = _get(HungerStrike.objects.select_related("person", "case"), user, pk)
+    strike = _get(
+        HungerStrike.objects.select_related("person", "case"), user, pk, by_assignment=True
+    )
     if edit:
         _check_edit(user, strike, "cases.change_hungerstrike")
     return strike
 
 
 def access_event(user, pk, *, edit: bool = False) -> Event:
-    event = _get(Event.objects.select_related("case"), user, pk)
+    event = _get(Event.objects.select_related("case"), user, pk, by_assignment=True)
     if edit:
         _check_edit(user, event, "cases.change_event")
     return event
@@ -134,7 +154,7 @@ def access_source(user, pk, *, edit: bool = False) -> Source:
 def access_evidence(user, pk) -> EvidenceFile:
     """A file is readable only with its visit or observation: a non-confidential file
     on another author's confidential visit stays hidden."""
-    evidence = _get(EvidenceFile.objects.all(), user, pk)
+    evidence = _get(EvidenceFile.objects.all(), user, pk, by_assignment=True)
     if evidence.visit_id is not None:
         parent = PrisonVisit.objects.active().visible_to(user).filter(pk=evidence.visit_id)
     else:
@@ -149,7 +169,7 @@ def access_evidence(user, pk) -> EvidenceFile:
 def access_publication(user, pk, *, restore: bool = False) -> Publication:
     require_staff(user)
     if restore:
-        require_perm(user, "cases.publish_case")
+        require_publisher(user)
     try:
         publication = Publication.objects.select_related("case", "actor").get(pk=pk)
     except (Publication.DoesNotExist, ValueError, TypeError):

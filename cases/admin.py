@@ -1,9 +1,12 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from casetracker.admin import RecordAdmin, RecordInline
 
+from . import policy, services
 from .health import refresh_health_due
 from .models import (
     AdditionalPunishment,
@@ -23,6 +26,7 @@ from .models import (
     HealthObservation,
     HungerStrike,
     LegalArticle,
+    PendingChange,
     PrisonVisit,
     Publication,
     Recognition,
@@ -188,6 +192,58 @@ class CaseAdmin(RecordAdmin):
         EventInline,
         CaseLinkInline,
     ]
+    # The editorial state and the case's own visibility change only by publishing
+    # and unpublishing (the actions below, through cases.services): shown, never edited.
+    readonly_fields = (*RecordAdmin.readonly_fields, "editorial_state", "visibility")
+    actions = [*RecordAdmin.actions, "publish_selected", "unpublish_selected"]
+
+    def _editorial(self, request, queryset, action, done):
+        if not policy.may_publish(request.user):
+            raise PermissionDenied
+        count = 0
+        for case in queryset:
+            try:
+                action(by=request.user, case=case, comment=str(_("From the admin.")))
+            except ValidationError as error:
+                self.message_user(request, f"{case}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, done(count), messages.SUCCESS)
+
+    @admin.action(description=_("Publish the selected cases"))
+    def publish_selected(self, request, queryset):
+        self._editorial(
+            request,
+            queryset,
+            services.publish_case,
+            lambda n: ngettext("%(n)d case published.", "%(n)d cases published.", n) % {"n": n},
+        )
+
+    @admin.action(description=_("Unpublish the selected cases"))
+    def unpublish_selected(self, request, queryset):
+        self._editorial(
+            request,
+            queryset,
+            services.unpublish_case,
+            lambda n: ngettext("%(n)d case unpublished.", "%(n)d cases unpublished.", n) % {"n": n},
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # A history "revert" rebuilds the whole case from an old row: it must not
+            # carry an old editorial state or visibility back (only publishing does).
+            current = Case.objects.values("editorial_state", "visibility").get(pk=obj.pk)
+            obj.__dict__["editorial_state"] = current["editorial_state"]  # protected field
+            obj.visibility = current["visibility"]
+        super().save_model(request, obj, form, change)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not policy.may_publish(request.user):
+            actions.pop("publish_selected", None)
+            actions.pop("unpublish_selected", None)
+        return actions
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -486,6 +542,25 @@ class CareDueAdmin(admin.ModelAdmin):
     list_select_related = ("person", "case")
     readonly_fields = ("key", "kind", "person", "case", "due_at", "counted_from")
     ordering = ("due_at",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PendingChange)
+class PendingChangeAdmin(admin.ModelAdmin):
+    """Read-only: the review queue's markers, kept by cases.review."""
+
+    list_display = ("case", "total", "changed_at", "changed_by")
+    list_select_related = ("case__person", "changed_by")
+    readonly_fields = ("case", "changed_at", "changed_by", "sections", "total")
+    ordering = ("-changed_at",)
 
     def has_add_permission(self, request):
         return False

@@ -16,3 +16,6 @@ class CasesConfig(AppConfig):
         from .staleness import connect_signals
 
         connect_signals()
+        from . import review
+
+        review.connect()

@@ -74,6 +74,9 @@ class Loader:
         if created:
             obj = self.create(model, {**lookup, **values})
         else:
+            # Once created, a case's editorial state is the editors' (cases.services):
+            # reloading the demo never moves it.
+            values = {k: v for k, v in values.items() if k != "editorial_state"}
             changed = [k for k, v in values.items() if getattr(obj, k) != _normal(obj, k, v)]
             if changed:
                 for key in changed:

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -43,6 +43,7 @@ from people.models import Gender, Membership, NameVariant, Organization, Person
 from people.names import normalize_name
 from people.search import skeleton
 
+from . import policy, review
 from .citations import parse_citation
 from .health import refresh_health_due
 from .models import (
@@ -589,6 +590,7 @@ class Planner:
         self.updates: dict[int, tuple[models.Model, set[str]]] = {}
         self.source_links: list[tuple[models.Model, Source]] = []
         self.touched_people: list[Person] = []
+        self.imported_cases: dict[int, tuple[Case, RowResult]] = {}
 
     # Loading: a fixed number of queries for the whole file.
     def load(self, drafts: list[Draft]) -> None:
@@ -902,9 +904,8 @@ class Planner:
             year = _year(case.arrest_date) or _year(case.verdict_date)
             label = f"{person.full_name} {year or ''} {case.case_type}"
             case.slug = self._slug(Case, label)
-            case.editorial_state = (
-                Case.EditorialState.PUBLISHED if self.publish else Case.EditorialState.DRAFT
-            )
+            # A new case is a draft; with --publish it is published after the
+            # rows are written, through the editorial service like any other.
             self._create(case)
             children = defaultdict(dict)
         else:
@@ -912,8 +913,6 @@ class Planner:
                 name: getattr(case, name)
                 for name in ("region", "court", "status", "arrest_date", "verdict_date", "summary")
             }
-            if self.publish:
-                values["editorial_state"] = Case.EditorialState.PUBLISHED
             changed |= self._update(existing, **values)
             children = self.children[existing.pk]
             case = existing
@@ -1003,6 +1002,7 @@ class Planner:
             result.outcome = Outcome.CREATED
         else:
             result.outcome = Outcome.UPDATED if changed else Outcome.UNCHANGED
+        self.imported_cases[id(case)] = (case, result)
 
     # --- 4. Apply --------------------------------------------------------------------
 
@@ -1020,6 +1020,20 @@ class Planner:
         Recognition,
         Detention,
     )
+
+    def publish_imported(self, progress: Progress | None = None) -> None:
+        """Publish every case of the file through cases.services.publish_case: a
+        Publication with its version and a security-log event for each. A case
+        already published and unchanged by the file is left as it is."""
+        from cases.services import publish_case
+
+        cases = list(self.imported_cases.values())
+        for n, (case, result) in enumerate(cases, start=1):
+            if result.outcome == Outcome.UNCHANGED and case.is_published:
+                continue
+            publish_case(by=self.user, case=case, comment=_("Published by a CSV import."))
+            if progress and (n % 1000 == 0 or n == len(cases)):
+                progress("published", n, len(cases))
 
     def apply(self, progress: Progress | None = None) -> None:
         total = sum(len(objs) for objs in self.new.values())
@@ -1184,6 +1198,8 @@ def import_cases(
     Returns the report of every row: created / updated / unchanged / error with
     line and column, and likely duplicates. Writes happen in one transaction.
     """
+    if publish and not policy.may_publish(user):
+        raise PermissionDenied(_("Only a user who may publish can import with publishing."))
     report = ImportReport()
     if len(data) > settings.IMPORT_MAX_UPLOAD_BYTES:
         report.file_errors.append(
@@ -1218,6 +1234,10 @@ def import_cases(
         if any(r.outcome == Outcome.ERROR for r in report.rows) and valid_only:
             planner = _replan_without_errors(drafts, publish=publish, user=user)
         planner.apply(progress)
+        # Raw INSERTs send no save signal: put the imported cases in the review queue here.
+        review.mark_changed((case.pk for case, _result in planner.imported_cases.values()), by=user)
+        if publish:
+            planner.publish_imported(progress)
         # Rows go in by raw INSERT (no save signals): invalidate the public page cache here.
         bump_public_version()
         report.applied = True

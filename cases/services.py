@@ -4,11 +4,11 @@ One function per action: keyword-only arguments, one transaction, every object
 validated with full_clean(), authorship stamped and the history user set. Views,
 admin actions, importers and tasks call these, never the ORM directly.
 
-Policy enforced here (and mirrored by cases.access for views):
-- only publishers (editors, administrators) publish, unpublish, restore;
-- what is live, i.e. a public record of a published case, changes only by a
-  publisher's hand: a monitor's record on a published case is saved internal
-  (or the monitor gets a field error when asking for public).
+Policy: cases.policy decides who may do what (publishing from the permission
+`cases.publish_case`; a monitor works only on assigned cases). A change to a
+published case is staged: the public sees it once an editor publishes, so a
+monitor may mark a record public as a proposal. The editorial state changes
+only here, through the Case's state machine, each step with one Publication row.
 """
 
 from __future__ import annotations
@@ -23,9 +23,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django_fsm import can_proceed
 
 from cases import evidence as evidence_rules
-from cases.access import can_publish, is_live
+from cases import policy, review
 from cases.health import refresh_health_due
 from cases.models import (
     Case,
@@ -77,59 +79,35 @@ def _assign(obj: Model, data: Mapping[str, Any], allowed: Iterable[str]) -> None
         setattr(obj, name, value)
 
 
-def _would_be_live(obj: Model) -> bool:
-    """Would this record appear publicly once saved as it is?"""
-    if getattr(obj, "visibility", None) != Visibility.PUBLIC:
-        return False
-    via = getattr(type(obj), "published_via", None)
-    if via is None:
-        # Reference data (sources, facilities) shows only through a citing record.
-        return False
-    owner_model = type(obj)._meta.get_field(via).related_model
-    return owner_model.objects.public().filter(pk=getattr(obj, f"{via}_id")).exists()
-
-
-def _guard_live(obj: Model, by, *, was_live: bool = False) -> None:
-    if can_publish(by):
-        return
-    if was_live:
-        raise PermissionDenied(_("Only an editor can change what is published."))
-    if _would_be_live(obj):
-        raise ValidationError(
-            {
-                "visibility": _(
-                    "This case is published: only an editor can make a record public. "
-                    "Save it as internal and ask an editor to review it."
-                )
-            }
-        )
+PROPOSE_FOR_PUBLICATION = _lazy("Public — proposed: published when an editor publishes the case")
 
 
 def visibility_choices(*, by, person: Person) -> list[tuple[str, str]]:
     """The visibilities `by` may give a new record of this person (a visit, an
-    observation): the forms offer these and nothing else, so a monitor is never
-    offered a choice that _guard_live then refuses.
-
-    On a published case a monitor's "public" is refused today (only an editor
-    makes a record public); when that becomes a proposal to the editor, offer it
-    here again, labelled "Propose for publication".
-    """
-    if person.pk not in people_refused_public(by=by, people=[person.pk]):
+    observation). Every one: on a published case a monitor's "public" is a
+    proposal, which reaches the public only when an editor publishes (labelled so)."""
+    if policy.may_publish(by) or not Person.objects.public().filter(pk=person.pk).exists():
         return list(Visibility.choices)
-    return [choice for choice in Visibility.choices if choice[0] != Visibility.PUBLIC]
+    return [
+        (value, PROPOSE_FOR_PUBLICATION if value == Visibility.PUBLIC else label)
+        for value, label in Visibility.choices
+    ]
 
 
 def people_refused_public(*, by, people) -> set[int]:
-    """Ids among `people` whose new visits and observations `by` may not make public:
-    _would_be_live for records published via their person, in one query."""
-    if can_publish(by):
-        return set()
-    return set(Person.objects.public().filter(pk__in=people).values_list("pk", flat=True))
+    """Ids among `people` whose new records `by` may not make public: none since
+    edits are staged (kept for the visit form's widget)."""
+    return set()
 
 
 def _require_publisher(by) -> None:
-    if not can_publish(by):
-        raise PermissionDenied(_("Only editors publish."))
+    if not policy.may_publish(by):
+        raise PermissionDenied(_("You may not publish: ask an editor."))
+
+
+def _require_edit(by, record: Model) -> None:
+    if by is not None and not policy.may_edit(by, record):
+        raise PermissionDenied(_("This record belongs to a case you are not assigned to."))
 
 
 def _prefixed(error: ValidationError, prefix: str) -> ValidationError:
@@ -211,7 +189,6 @@ def record_visit(
             return existing
     new_visit = PrisonVisit(person=case.person, case=case, idempotency_key=idempotency_key)
     _assign(new_visit, visit, VISIT_FIELDS)
-    _guard_live(new_visit, by)
     _stamp(new_visit, by)
     new_visit.full_clean(exclude=["idempotency_key"])
     try:
@@ -240,7 +217,6 @@ def record_visit(
         if not obs.observed_on:
             obs.observed_on = new_visit.visited_on
         try:
-            _guard_live(obs, by)
             _save(obs, by)
         except ValidationError as error:
             raise _prefixed(error, f"observations-{i}") from None
@@ -261,9 +237,8 @@ def _sent_before(by, key: uuid.UUID) -> PrisonVisit | None:
 
 @transaction.atomic
 def update_visit(*, by, visit: PrisonVisit, data: Mapping[str, Any]) -> PrisonVisit:
-    was_live = is_live(visit)
+    _require_edit(by, visit)
     _assign(visit, data, VISIT_FIELDS)
-    _guard_live(visit, by, was_live=was_live)
     return _save(visit, by)
 
 
@@ -278,7 +253,6 @@ def record_observation(
 ) -> HealthObservation:
     obs = HealthObservation(person=person, visit=visit)
     _assign(obs, data, OBSERVATION_FIELDS)
-    _guard_live(obs, by)
     _save(obs, by)
     _cite(obs, sources)
     refresh_health_due(person_ids=[person.pk])
@@ -289,9 +263,8 @@ def record_observation(
 def update_observation(
     *, by, observation: HealthObservation, data: Mapping[str, Any]
 ) -> HealthObservation:
-    was_live = is_live(observation)
+    _require_edit(by, observation)
     _assign(observation, data, OBSERVATION_FIELDS)
-    _guard_live(observation, by, was_live=was_live)
     _save(observation, by)
     refresh_health_due(person_ids=[observation.person_id])
     return observation
@@ -306,6 +279,7 @@ def create_source(*, by, data: Mapping[str, Any]) -> Source:
 
 @transaction.atomic
 def update_source(*, by, source: Source, data: Mapping[str, Any]) -> Source:
+    _require_edit(by, source)
     _assign(source, data, SOURCE_FIELDS)
     return _save(source, by)
 
@@ -319,7 +293,6 @@ def record_event(
 ) -> Event:
     event = Event(case=case)
     _assign(event, data, EVENT_FIELDS)
-    _guard_live(event, by)
     _save(event, by)
     _cite(event, sources)
     return event
@@ -327,9 +300,8 @@ def record_event(
 
 @transaction.atomic
 def update_event(*, by, event: Event, data: Mapping[str, Any]) -> Event:
-    was_live = is_live(event)
+    _require_edit(by, event)
     _assign(event, data, EVENT_FIELDS)
-    _guard_live(event, by, was_live=was_live)
     return _save(event, by)
 
 
@@ -353,7 +325,6 @@ def start_hunger_strike(
     _assign(strike, data, STRIKE_FIELDS)
     if strike.started_on is None:
         raise ValidationError({"started_on": _("An ongoing hunger strike needs its start date.")})
-    _guard_live(strike, by)
     _save(strike, by, reason="hunger strike started")
     _cite(strike, sources)
     refresh_health_due(person_ids=[person.pk])
@@ -362,9 +333,8 @@ def start_hunger_strike(
 
 @transaction.atomic
 def update_hunger_strike(*, by, strike: HungerStrike, data: Mapping[str, Any]) -> HungerStrike:
-    was_live = is_live(strike)
+    _require_edit(by, strike)
     _assign(strike, data, STRIKE_FIELDS)
-    _guard_live(strike, by, was_live=was_live)
     _save(strike, by)
     refresh_health_due(person_ids=[strike.person_id])
     return strike
@@ -376,7 +346,7 @@ def end_hunger_strike(*, by, strike: HungerStrike, ended_on, outcome: str) -> Hu
         raise ValidationError({"ended_on": _("This hunger strike has already ended.")})
     if not outcome:
         raise ValidationError({"outcome": _("Say how the hunger strike ended.")})
-    _guard_live(strike, by, was_live=is_live(strike))
+    _require_edit(by, strike)
     strike.ended_on = ended_on
     strike.outcome = outcome
     _save(strike, by, reason="hunger strike ended")
@@ -391,9 +361,9 @@ def end_hunger_strike(*, by, strike: HungerStrike, ended_on, outcome: str) -> Hu
 def update_case(*, by, case: Case, data: Mapping[str, Any]) -> Case:
     """Edit a case. While the case is live, a monitor may change only internal fields."""
     allowed = CASE_EDITABLE_FIELDS
-    if not can_publish(by) and case.is_published:
+    if not policy.may_publish(by) and case.is_published:
         allowed = CASE_INTERNAL_FIELDS
-    if not can_publish(by) and data.get("visibility", case.visibility) != case.visibility:
+    if not policy.may_publish(by) and data.get("visibility", case.visibility) != case.visibility:
         raise PermissionDenied(_("Only an editor changes a case's visibility."))
     interval_before = case.health_check_interval_days
     _assign(case, data, allowed)
@@ -433,13 +403,7 @@ def attach_evidence(
         visibility=visibility,
     )
     evidence.file = upload
-    # The file is public only with its parent (EvidenceFile.restrict_to_published);
-    # the live rule is checked against that parent.
-    parent = visit or observation
-    if visibility == Visibility.PUBLIC and not can_publish(by) and is_live(parent):
-        raise ValidationError(
-            {"visibility": _("Only an editor can publish a file on a published record.")}
-        )
+    # The file is public only with its parent (EvidenceFile.restrict_to_published).
     return _save(evidence, by)
 
 
@@ -478,10 +442,10 @@ def current_changes(case: Case):
 @transaction.atomic
 def submit_for_review(*, by, case: Case, comment: str = "") -> Publication:
     case = _locked(case)
-    if case.editorial_state != Case.EditorialState.DRAFT:
+    if not can_proceed(case.submit):
         raise ValidationError(_("Only a draft can be submitted for review."))
     from_state = case.editorial_state
-    case.editorial_state = Case.EditorialState.IN_REVIEW
+    case.submit()
     _save(case, by, reason="submitted for review")
     return _log(
         case=case,
@@ -496,10 +460,10 @@ def submit_for_review(*, by, case: Case, comment: str = "") -> Publication:
 def return_to_draft(*, by, case: Case, comment: str = "") -> Publication:
     _require_publisher(by)
     case = _locked(case)
-    if case.editorial_state != Case.EditorialState.IN_REVIEW:
+    if not can_proceed(case.return_to_draft):
         raise ValidationError(_("Only a case in review can be returned to draft."))
     from_state = case.editorial_state
-    case.editorial_state = Case.EditorialState.DRAFT
+    case.return_to_draft()
     _save(case, by, reason="returned to draft")
     return _log(
         case=case,
@@ -533,11 +497,12 @@ def publish_case(*, by, case: Case, comment: str = "", correction_note: str = ""
     from_state = case.editorial_state
     # Publishing an internal case is the decision to make it public.
     case.visibility = Visibility.PUBLIC
-    case.editorial_state = Case.EditorialState.PUBLISHED
+    case.publish()
     _save(case, by, reason="published")
     snapshot = build_snapshot(case)
     last = Publication.objects.last_published(case)
     changes = diff_snapshots(last.snapshot if last else None, snapshot)
+    review.clear(case)
     return _log(
         case=case,
         by=by,
@@ -554,10 +519,10 @@ def publish_case(*, by, case: Case, comment: str = "", correction_note: str = ""
 def unpublish_case(*, by, case: Case, comment: str = "") -> Publication:
     _require_publisher(by)
     case = _locked(case)
-    if not case.is_published:
+    if not can_proceed(case.unpublish):
         raise ValidationError(_("This case is not published."))
     from_state = case.editorial_state
-    case.editorial_state = Case.EditorialState.DRAFT
+    case.unpublish()
     _save(case, by, reason="unpublished")
     return _log(
         case=case,
@@ -610,7 +575,7 @@ def restore_publication(*, by, publication: Publication, comment: str = "") -> P
 
     from_state = case.editorial_state
     _apply(case, target["case"], CASE_FIELDS)
-    case.editorial_state = Case.EditorialState.PUBLISHED
+    case.restore_version()
     case.visibility = Visibility.PUBLIC
     _save(case, by, reason)
     _apply(person, target["person"], PERSON_FIELDS)
@@ -640,8 +605,11 @@ def restore_publication(*, by, publication: Publication, comment: str = "") -> P
                 obj.sources.add(*Source.objects.filter(pk__in=wanted_sources - public_now))
 
     refresh_health_due(person_ids=[person.pk])
-    snapshot = build_snapshot(case)
+    # The public sees the stored version itself (what was approved then), not
+    # whatever the write-back above managed to reproduce.
+    snapshot = target
     last = Publication.objects.last_published(case)
+    review.clear(case)
     return _log(
         case=case,
         by=by,

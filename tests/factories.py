@@ -214,3 +214,17 @@ class EvidenceFileFactory(DjangoModelFactory):
     size = len(PNG_BYTES)
     sha256 = factory.LazyFunction(lambda: __import__("hashlib").sha256(PNG_BYTES).hexdigest())
     visibility = Visibility.INTERNAL
+
+
+def set_editorial_state(case, state):
+    """Test-only: put an existing case in `state` directly, with no Publication row.
+
+    Case.editorial_state is a protected state machine field (django-fsm-2): code
+    changes it only through cases.services (publish_case, unpublish_case, …).
+    Tests that need a case in a state without the editorial workflow (e.g. to
+    check the visibility rule alone) create it in that state with CaseFactory, or
+    move an existing one with this helper.
+    """
+    type(case).objects.filter(pk=case.pk).update(editorial_state=state)
+    case.refresh_from_db()
+    return case

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from cases import policy
+
 
 class UploadForm(forms.Form):
     file = forms.FileField(
@@ -19,6 +21,18 @@ class UploadForm(forms.Form):
         required=False,
         help_text=_("Otherwise nothing is imported while any row has an error."),
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_publish(self):
+        publish = self.cleaned_data["publish"]
+        if publish and not policy.may_publish(self.user):
+            raise forms.ValidationError(
+                _("You may not publish: import as drafts and ask an editor to publish them.")
+            )
+        return publish
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

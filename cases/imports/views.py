@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import roles
+from cases import policy
 from cases.importer import import_cases
 from people.models import Person
 from people.services import merge_people
@@ -37,7 +37,7 @@ PREVIEW_ROWS = 500
 
 def _editor(request):
     user = request.user
-    if not (roles.has_role(user, roles.EDITOR) or roles.has_role(user, roles.ADMINISTRATOR)):
+    if not policy.may_import(user):
         raise PermissionDenied(_("Only editors import cases and merge people."))
     return user
 
@@ -77,7 +77,7 @@ def _render_report(request, report, *, template_context):
 @require_http_methods(["GET", "POST"])
 def upload(request):
     user = _editor(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, request.FILES or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read()
         report = import_cases(

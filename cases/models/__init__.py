@@ -1,7 +1,7 @@
 from casetracker.records import Visibility
 
 from .detention import DeathInCustody, Detention, Facility, detained_now_q
-from .editorial import Publication
+from .editorial import PendingChange, Publication
 from .evidence import EvidenceFile
 from .health import (
     HealthAlertPreference,
@@ -44,6 +44,7 @@ __all__ = [
     "HealthObservation",
     "HungerStrike",
     "LegalArticle",
+    "PendingChange",
     "PrisonVisit",
     "Publication",
     "Recognition",

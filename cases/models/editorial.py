@@ -106,3 +106,47 @@ class Publication(models.Model):
     @property
     def has_snapshot(self) -> bool:
         return self.snapshot is not None
+
+
+class PendingChange(models.Model):
+    """The review queue's marker: this case has changes an editor has not published.
+
+    Written set-based on every save of a record that belongs to the case (one
+    upsert, cases.review), and by the importer for the drafts it writes; removed
+    when the case is published. `sections` (what changed, counted per section)
+    is computed from the diff of the live content against the last published
+    version when first shown and stored until the next change; an internal-only
+    change leaves nothing to count, and its marker is then dropped.
+    """
+
+    case = models.OneToOneField(
+        "cases.Case",
+        verbose_name=_("case"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="pending_change",
+    )
+    changed_at = models.DateTimeField(_("last changed"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sections = models.JSONField(
+        _("changes per section"),
+        null=True,
+        blank=True,
+        help_text=_("Empty until computed after the latest change."),
+    )
+    total = models.PositiveIntegerField(_("changes"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("unpublished change")
+        verbose_name_plural = _("unpublished changes")
+        indexes = [models.Index(fields=["-changed_at"], name="pending_change_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.total if self.total is not None else '?'}"

@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from casetracker.partial_dates import PartialDateField, certainly_after, not_in_future
 from casetracker.records import Record, RecordQuerySet, SourcedRecord, Visibility
@@ -88,7 +89,7 @@ class LegalArticle(Record):
             )
 
 
-class Case(Record):
+class Case(FSMModelMixin, Record):
     class Type(models.TextChoices):
         CRIMINAL = "criminal", _("Criminal")
         ADMINISTRATIVE = "administrative", _("Administrative")
@@ -138,11 +139,15 @@ class Case(Record):
     verdict_date = PartialDateField(_("verdict date"), validators=[not_in_future])
     summary = models.TextField(_("public summary"), blank=True)
     internal_notes = models.TextField(_("internal notes"), blank=True)
-    editorial_state = models.CharField(
+    # The editorial state machine: protected, so it changes only through the
+    # transitions below, which only cases.services calls (each with its
+    # Publication row). A case may be created in any state (fixtures, tests).
+    editorial_state = FSMField(
         _("editorial state"),
         max_length=20,
         choices=EditorialState.choices,
         default=EditorialState.DRAFT,
+        protected=True,
     )
     assigned_monitors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -206,6 +211,33 @@ class Case(Record):
     @property
     def is_published(self) -> bool:
         return self.editorial_state == self.EditorialState.PUBLISHED
+
+    def clean_fields(self, exclude=None):
+        # full_clean() would assign the cleaned state back, which the protected
+        # field refuses; the state is only ever set by the transitions below.
+        super().clean_fields(exclude={*(exclude or ()), "editorial_state"})
+
+    # --- transitions (called by cases.services only) ---------------------------
+
+    @transition(field=editorial_state, source=EditorialState.DRAFT, target=EditorialState.IN_REVIEW)
+    def submit(self):
+        """Draft → in review."""
+
+    @transition(field=editorial_state, source=EditorialState.IN_REVIEW, target=EditorialState.DRAFT)
+    def return_to_draft(self):
+        """In review → draft."""
+
+    @transition(field=editorial_state, source="*", target=EditorialState.PUBLISHED)
+    def publish(self):
+        """Draft, in review, or published again (a new version) → published."""
+
+    @transition(field=editorial_state, source=EditorialState.PUBLISHED, target=EditorialState.DRAFT)
+    def unpublish(self):
+        """Published → draft (nothing public any more)."""
+
+    @transition(field=editorial_state, source="*", target=EditorialState.PUBLISHED)
+    def restore_version(self):
+        """Any state → published, with a stored earlier version."""
 
     def clean(self):
         super().clean()

@@ -39,24 +39,18 @@ def _textarea(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-# The service's own wording (cases.services._guard_live), so both share a translation.
-PUBLIC_REFUSED = _(
-    "This case is published: only an editor can make a record public. "
-    "Save it as internal and ask an editor to review it."
-)
-PUBLIC_WITHHELD_HELP = _(
-    "This case is published: an editor decides what becomes public. Save the report as "
-    "internal or confidential; an editor can make it public when reviewing it."
+PUBLIC_PROPOSED_HELP = _(
+    "This case is published: what you mark public is a proposal. The public sees it "
+    "once an editor reviews the changes and publishes the case."
 )
 
 
 def _restrict_visibility(field, choices) -> None:
-    """Offer only `choices`; say why "public" is missing when it is."""
+    """Offer `choices` (cases.services.visibility_choices); say what "public" means
+    when it is a proposal to the editor."""
     field.choices = choices
-    if len(choices) < len(Visibility.choices):
-        field.help_text = PUBLIC_WITHHELD_HELP
-        # The one value a hand-made POST can add is the withheld "public".
-        field.error_messages = {**field.error_messages, "invalid_choice": PUBLIC_REFUSED}
+    if dict(choices).get(Visibility.PUBLIC) == services.PROPOSE_FOR_PUBLICATION:
+        field.help_text = PUBLIC_PROPOSED_HELP
 
 
 class CaseSelect(forms.Select):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import policy
 from cases.models import (
     Case,
     HealthObservation,
@@ -25,8 +26,7 @@ LIST_LIMIT = 50
 
 def ongoing_strikes(user):
     return (
-        HungerStrike.objects.active()
-        .visible_to(user)
+        policy.readable(user, HungerStrike.objects.active().visible_to(user))
         .ongoing()
         .select_related("person", "case")
         .order_by("started_on", "pk")[:LIST_LIMIT]
@@ -40,15 +40,13 @@ def overdue_people(user, now=None):
     the intervals."""
     now = now or timezone.now()
     latest = (
-        HealthObservation.objects.active()
-        .visible_to(user)
+        policy.readable(user, HealthObservation.objects.active().visible_to(user))
         .filter(person=OuterRef("pk"))
         .order_by("-observed_on", "-pk")
     )
     weighed = latest.filter(kind=HealthObservation.Kind.WEIGHT, weight_kg__isnull=False)
     return (
-        Person.objects.active()
-        .visible_to(user)
+        policy.readable_people(user, Person.objects.active().visible_to(user))
         .annotate(
             due_at=F("health_due__due_at"),
             last_observed=Subquery(latest.values("observed_on")[:1]),
@@ -85,8 +83,7 @@ def recent_activity(user, limit: int = 15) -> list[Activity]:
     """The latest visits, observations, hunger strikes and editorial actions (4 queries)."""
     items: list[Activity] = []
     for visit in (
-        PrisonVisit.objects.active()
-        .visible_to(user)
+        policy.readable(user, PrisonVisit.objects.active().visible_to(user))
         .select_related("person", "created_by")
         .order_by("-created_at")[:limit]
     ):
@@ -100,8 +97,7 @@ def recent_activity(user, limit: int = 15) -> list[Activity]:
             )
         )
     for obs in (
-        HealthObservation.objects.active()
-        .visible_to(user)
+        policy.readable(user, HealthObservation.objects.active().visible_to(user))
         .select_related("person", "created_by")
         .order_by("-created_at")[:limit]
     ):
@@ -115,8 +111,7 @@ def recent_activity(user, limit: int = 15) -> list[Activity]:
             )
         )
     for strike in (
-        HungerStrike.objects.active()
-        .visible_to(user)
+        policy.readable(user, HungerStrike.objects.active().visible_to(user))
         .select_related("person", "updated_by")
         .order_by("-updated_at")[:limit]
     ):

@@ -12,6 +12,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import access, services, staleness
+from cases import access, policy, review, services, staleness
 from cases import evidence as evidence_rules
 from cases.models import (
     Case,
@@ -126,6 +127,8 @@ def _save_or_error(form, action, formsets=None):
 
 # --- workspace -------------------------------------------------------------------
 
+REVIEW_PAGE_SIZE = 50
+
 
 @staff_view
 def workspace(request):
@@ -142,9 +145,7 @@ def workspace(request):
             "care_overdue": staleness.overdue_for(user, now=now),
             "activity": queries.recent_activity(user),
             "can_publish": access.can_publish(user),
-            "review_count": Case.objects.active()
-            .filter(editorial_state=Case.EditorialState.IN_REVIEW)
-            .count()
+            "review_count": review.queue(user).exclude(total=0).count()
             if access.can_publish(user)
             else None,
         },
@@ -153,15 +154,11 @@ def workspace(request):
 
 @staff_view
 def review_queue(request):
-    access.require_perm(request.user, "cases.publish_case")
-    cases = (
-        Case.objects.active()
-        .visible_to(request.user)
-        .filter(editorial_state=Case.EditorialState.IN_REVIEW)
-        .select_related("person")
-        .order_by("updated_at")
-    )
-    return render(request, "monitor/review_queue.html", {"cases": cases})
+    access.require_publisher(request.user)
+    page = Paginator(review.queue(request.user), REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    review.refresh(page.object_list)  # counts what changed, once per change
+    entries = [marker for marker in page.object_list if marker.total]
+    return render(request, "monitor/review_queue.html", {"page": page, "entries": entries})
 
 
 # --- people and cases --------------------------------------------------------------
@@ -177,17 +174,20 @@ def person_detail(request, pk):
         {
             "person": person,
             "cases": Case.objects.active().visible_to(user).filter(person=person),
-            "strikes": HungerStrike.objects.active().visible_to(user).filter(person=person),
-            "observations": HealthObservation.objects.active()
-            .visible_to(user)
-            .filter(person=person)
-            .prefetch_related(Prefetch("evidence", EvidenceFile.objects.active().visible_to(user)))[
-                :30
-            ],
-            "visits": PrisonVisit.objects.active()
-            .visible_to(user)
-            .filter(person=person)
-            .select_related("facility")[:30],
+            "strikes": policy.readable(
+                user, HungerStrike.objects.active().visible_to(user).filter(person=person)
+            ),
+            "observations": policy.readable(
+                user, HealthObservation.objects.active().visible_to(user).filter(person=person)
+            ).prefetch_related(
+                Prefetch(
+                    "evidence",
+                    policy.readable(user, EvidenceFile.objects.active().visible_to(user)),
+                )
+            )[:30],
+            "visits": policy.readable(
+                user, PrisonVisit.objects.active().visible_to(user).filter(person=person)
+            ).select_related("facility")[:30],
         },
     )
 
@@ -210,12 +210,18 @@ def case_detail(request, pk):
             "person": person,
             "can_edit": can_edit,
             "can_publish": access.can_publish(user),
-            "strikes": HungerStrike.objects.active().visible_to(user).filter(person=person),
-            "visits": PrisonVisit.objects.active()
-            .visible_to(user)
-            .filter(person=person)
-            .select_related("facility")[:30],
-            "events": Event.objects.active().visible_to(user).filter(case=case),
+            "strikes": policy.readable(
+                user, HungerStrike.objects.active().visible_to(user).filter(person=person)
+            ),
+            "visits": policy.readable(
+                user, PrisonVisit.objects.active().visible_to(user).filter(person=person)
+            ).select_related("facility")[:30],
+            "events": policy.readable(
+                user, Event.objects.active().visible_to(user).filter(case=case)
+            ),
+            "unpublished_changes": len(services.current_changes(case))
+            if case.is_published
+            else None,
             "publications": Publication.objects.for_case(case).select_related("actor")[:20],
             "comment_form": forms.CommentForm(),
         },
@@ -313,6 +319,7 @@ def case_publish(request, pk):
             messages.success(request, _("Published."))
             return redirect("monitor:case_detail", pk=case.pk)
     last = Publication.objects.last_published(case)
+    changes = diff_snapshots(last.snapshot if last else None, build_snapshot(case))
     return render(
         request,
         "monitor/case_publish.html",
@@ -320,7 +327,8 @@ def case_publish(request, pk):
             "case": case,
             "form": form,
             "last": last,
-            "changes": diff_snapshots(last.snapshot if last else None, build_snapshot(case)),
+            "changes": changes,
+            "section_counts": review.section_counts(changes),
             "versions": Publication.objects.for_case(case).snapshots().select_related("actor")[:20],
         },
     )
@@ -391,10 +399,15 @@ def _unsealed(request, sealed: str) -> QueryDict:
 def visit_new(request):
     user = request.user
     access.require_perm(user, "cases.add_prisonvisit")
-    cases = Case.objects.active().visible_to(user).select_related("person")
+    cases = (
+        Case.objects.active()
+        .visible_to(user)
+        .filter(pk__in=policy.workable_cases(user).values("pk"))
+        .select_related("person")
+    )
     initial = {}
     if request.GET.get("case", "").isdigit():
-        initial["case"] = access.access_case(user, request.GET["case"]).pk
+        initial["case"] = access.access_case(user, request.GET["case"], edit=True).pk
     data = _posted(request)
     if data is not None and "sealed" in data:
         # An outbox entry: sent by the page when back online (JSON), or opened
@@ -501,8 +514,8 @@ def visit_edit(request, pk):
 @staff_view
 def observation_new(request, pk):
     user = request.user
-    access.require_perm(user, "cases.add_healthobservation")
     person = access.access_person(user, pk)
+    access.require_may_add_to(user, person, "cases.add_healthobservation")
     return _form_view(
         request,
         forms.ObservationForm(
@@ -532,8 +545,8 @@ def observation_edit(request, pk):
 @staff_view
 def strike_start(request, pk):
     user = request.user
-    access.require_perm(user, "cases.add_hungerstrike")
     person = access.access_person(user, pk)
+    access.require_may_add_to(user, person, "cases.add_hungerstrike")
     return _form_view(
         request,
         forms.HungerStrikeStartForm(_posted(request)),
@@ -589,8 +602,8 @@ def strike_end(request, pk):
 @staff_view
 def event_new(request, pk):
     user = request.user
-    access.require_perm(user, "cases.add_event")
     case = access.access_case(user, pk)
+    access.require_may_add_to(user, case, "cases.add_event")
     return _form_view(
         request,
         forms.EventForm(_posted(request)),
@@ -649,6 +662,8 @@ def source_edit(request, pk):
 def _evidence_upload(request, *, visit=None, observation=None, back):
     user = request.user
     access.require_perm(user, "cases.add_evidencefile")
+    if not policy.may_edit(user, visit or observation):
+        raise PermissionDenied
     form = forms.EvidenceForm(_posted(request), _posted(request, files=True))
     if (
         request.method == "POST"

@@ -2,9 +2,11 @@
 
 A monitor logs the reference case's 25 July refused visit with a weight
 observation; the connection drops on submit, so the report waits in the
-device's outbox, sealed; back online, the outbox sends it. An editor reviews
-the diff and publishes, and the public case page shows the public summary,
-never the internal report.
+device's outbox, sealed; back online, the outbox sends it. The case is
+published, so the monitor's "public" is a proposal: the published version does
+not have the report until an editor finds the case in the review queue, reviews
+the diff and publishes; then the published version (and the public case page)
+shows the public summary, never the internal report.
 """
 
 import datetime as dt
@@ -15,8 +17,9 @@ import time
 import pytest
 from django.apps import apps
 
+from cases import services
 from cases.demo import load_reference_case
-from cases.models import Case, HealthObservation, PrisonVisit
+from cases.models import Case, HealthObservation, PrisonVisit, Publication
 
 pytestmark = pytest.mark.browser
 
@@ -31,17 +34,21 @@ REASON = "The activists were not members of Zhylanbayev’s family."
 
 
 @pytest.fixture
-def reference_case(monitor):
+def reference_case(monitor, editor):
     # live_server tests flush the database between tests: give the groups back their
     # permissions, as the roles migration did.
     importlib.import_module("accounts.migrations.0002_roles").grant_role_permissions(apps)
     load_reference_case()
     case = Case.objects.get(slug="marat-zhylanbayev-2024-banned-organization")
-    # The visit is what the monitor is about to log; the case is being prepared.
+    # The visit is what the monitor is about to log; the case is published without it.
     PrisonVisit.objects.filter(person=case.person, visited_on=dt.date(2025, 7, 25)).delete()
-    Case.objects.filter(pk=case.pk).update(editorial_state=Case.EditorialState.DRAFT)
+    services.publish_case(by=editor, case=case)
     case.assigned_monitors.add(monitor)
     return case
+
+
+def published_text(case) -> str:
+    return str(Publication.objects.last_published(case).snapshot)
 
 
 def wait_until(page, expression, timeout=10.0):
@@ -105,12 +112,11 @@ def test_a_visit_logged_offline_reaches_the_public_page(
     assert HealthObservation.objects.get(visit=visit).weight_kg == 45
     assert form_url
 
-    page.goto(f"{base}/monitor/cases/{reference_case.pk}/")
-    with page.expect_navigation():
-        page.click("text=Submit for review")
-    assert "In review" in page.inner_text("main")
+    # A proposal: the published version does not have it yet.
+    assert SUMMARY not in published_text(reference_case)
 
-    # The editor reviews what will change publicly, then publishes.
+    # The editor finds the case in the review queue, reviews what will change
+    # publicly, then publishes: that is what makes the report public.
     editor_context = browser.new_context(viewport={"width": 390, "height": 844})
     review = editor_context.new_page()
     log_in(review, base, "editor")
@@ -123,6 +129,8 @@ def test_a_visit_logged_offline_reaches_the_public_page(
     with review.expect_navigation():
         review.click("main button:has-text('Publish')")
     assert Case.objects.public().filter(pk=reference_case.pk).exists()
+    assert SUMMARY in published_text(reference_case)
+    assert INTERNAL not in published_text(reference_case)
 
     review.goto(f"{base}/cases/{reference_case.slug}/")
     public_text = review.inner_text("body")

@@ -1,9 +1,12 @@
 """The CSV importer: validation with line and column, all-or-nothing, re-import, matching."""
 
+from unittest import mock
+
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from cases.importer import Outcome, import_cases
-from cases.models import Case, Charge, Detention, LegalArticle, Sentence, Source
+from cases.models import Case, Charge, Detention, LegalArticle, Publication, Sentence, Source
 from casetracker.records import Visibility
 from people.models import Membership, NameVariant, Organization, Person
 from tests import factories as f
@@ -115,10 +118,41 @@ def test_a_missing_article_is_created_in_the_code_implied_by_the_case_type():
     assert article.title == "spreading false information"
 
 
-def test_publish_publishes_the_cases_and_their_new_reference_records():
-    import_cases(data=to_csv([VALID]), publish=True)
+def test_publish_publishes_the_cases_and_their_new_reference_records(editor):
+    import_cases(data=to_csv([VALID]), publish=True, user=editor)
     assert Case.objects.public().count() == 1
     assert Organization.objects.public().count() == 1
+
+
+def test_publish_goes_through_the_editorial_service_one_version_per_case(
+    editor, django_capture_on_commit_callbacks
+):
+    second = {**VALID, "person_name": "Bakhytzhan Toregozhina", "birth_date": "1970"}
+    with (
+        mock.patch("casetracker.security.log.security_event") as logged,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        import_cases(data=to_csv([VALID, second]), publish=True, user=editor)
+
+    cases = list(Case.objects.all())
+    assert len(cases) == 2
+    for case in cases:
+        publication = Publication.objects.get(case=case)
+        assert publication.action == Publication.Action.PUBLISHED
+        assert publication.actor == editor
+        assert publication.snapshot["case"]["slug"] == case.slug
+    published = [
+        c.kwargs["case_id"] for c in logged.call_args_list if c.args == ("case_published",)
+    ]
+    assert sorted(published) == sorted(c.pk for c in cases)
+
+
+def test_publishing_an_import_needs_a_user_who_may_publish(monitor):
+    with pytest.raises(PermissionDenied):
+        import_cases(data=to_csv([VALID]), publish=True, user=monitor)
+    with pytest.raises(PermissionDenied):
+        import_cases(data=to_csv([VALID]), publish=True)
+    assert not Case.objects.exists()
 
 
 def test_without_publish_new_reference_records_stay_internal():

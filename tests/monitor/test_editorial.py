@@ -277,8 +277,11 @@ def test_monitors_do_not_get_the_preview(client, monitor, draft_case):
     assert client.get(reverse("monitor:case_preview", args=[draft_case.pk])).status_code == 403
 
 
-def test_a_monitor_cannot_edit_what_is_live(client, monitor, published_case):
+def test_a_monitor_edit_of_what_is_published_waits_for_the_editor(
+    client, monitor, editor, published_case
+):
     live = f.EventFactory(case=published_case, title="Verdict")
+    services.publish_case(by=editor, case=published_case)
     client.force_login(monitor)
 
     response = client.post(
@@ -286,8 +289,16 @@ def test_a_monitor_cannot_edit_what_is_live(client, monitor, published_case):
         {"kind": "verdict", "date": "2025-01-01", "title": "Changed", "visibility": "public"},
     )
 
-    assert response.status_code == 403
-    assert Event.objects.get(pk=live.pk).title == "Verdict"
+    # Saved as a proposal: the published version still says what the editor approved.
+    assert response.status_code == 302
+    assert Event.objects.get(pk=live.pk).title == "Changed"
+    last = Publication.objects.last_published(published_case)
+    assert last.snapshot["events"][str(live.pk)]["title"] == "Verdict"
+    assert services.current_changes(published_case)
+
+    services.publish_case(by=editor, case=published_case)
+    last = Publication.objects.last_published(published_case)
+    assert last.snapshot["events"][str(live.pk)]["title"] == "Changed"
 
 
 def test_a_monitor_edits_only_internal_fields_of_a_published_case(client, monitor, published_case):

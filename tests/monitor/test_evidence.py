@@ -110,7 +110,6 @@ def test_only_public_files_of_public_visits_of_a_published_case_are_public(publi
     f.EvidenceFileFactory(visit=internal_visit, visibility=Visibility.PUBLIC)
 
     assert list(public_evidence(published_case)) == [shown]
-    published_case.editorial_state = Case.EditorialState.DRAFT
-    published_case.save()
+    f.set_editorial_state(published_case, Case.EditorialState.DRAFT)
     assert not public_evidence(published_case).exists()
     assert not EvidenceFile.objects.public().exists()

@@ -154,14 +154,17 @@ EVERYTHING = {t: OK for t in ("own", "other", "confidential")}
 NOTHING = {t: FORBIDDEN for t in ("own", "other", "confidential")}
 
 EXPECTED = {
+    # A monitor works only on the cases assigned to them (cases.policy): another
+    # monitor's visit report, its files and its case's timeline are not theirs to
+    # read or change (404 where a record's existence is not theirs to know).
     "monitor": {
-        "view": {"own": OK, "other": OK, "confidential": HIDDEN},
-        "create": {"own": OK, "other": OK, "confidential": HIDDEN},
-        "edit": {"own": OK, "other": OK, "confidential": HIDDEN},
+        "view": {"own": OK, "other": HIDDEN, "confidential": HIDDEN},
+        "create": {"own": OK, "other": FORBIDDEN, "confidential": HIDDEN},
+        "edit": {"own": OK, "other": HIDDEN, "confidential": HIDDEN},
         "edit_case": {"own": OK, "other": FORBIDDEN, "confidential": HIDDEN},
         "publish": NOTHING,
         "restore": NOTHING,
-        "download": {"own": OK, "other": OK, "confidential": HIDDEN},
+        "download": {"own": OK, "other": HIDDEN, "confidential": HIDDEN},
     },
     "editor": {
         **{name: EVERYTHING for name in ACTIONS},

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cases import services
-from cases.models import HealthObservation, PrisonVisit, Source
+from cases.models import HealthObservation, PrisonVisit, Publication, Source
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -160,13 +160,22 @@ def test_the_report_is_recorded_in_history_under_the_monitor(monitor, draft_case
     assert visit.history.get().history_user == monitor
 
 
-def test_a_monitor_cannot_make_a_visit_public_on_a_published_case(client, monitor, published_case):
+def test_a_monitor_proposes_a_public_visit_and_the_editors_publish_decides(
+    client, monitor, editor, published_case
+):
+    services.publish_case(by=editor, case=published_case)
     client.force_login(monitor)
     response = client.post(URL, visit_post(published_case))
 
-    assert response.status_code == 200
-    assert "only an editor can make a record public" in response.content.decode()
-    assert not PrisonVisit.objects.exists()
+    assert response.status_code == 302
+    visit = PrisonVisit.objects.get()
+    assert visit.visibility == "public"
+    # Not in the published version until the editor publishes.
+    assert (
+        str(visit.pk) not in Publication.objects.last_published(published_case).snapshot["visits"]
+    )
+    services.publish_case(by=editor, case=published_case)
+    assert str(visit.pk) in Publication.objects.last_published(published_case).snapshot["visits"]
 
 
 def test_a_monitor_may_log_an_internal_visit_on_a_published_case(client, monitor, published_case):

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,9 +19,14 @@ NOW = dt.datetime(2025, 8, 10, 12, tzinfo=dt.UTC)
 URL = reverse("monitor:workspace")
 
 
-def detained(name, **kwargs):
+def detained(name, monitor=None, **kwargs):
+    """A detained person; with their case assigned to `monitor` (default: the
+    user named "monitor"), since a monitor sees only the people of their cases."""
     person = f.PersonFactory(full_name=name, **kwargs)
     f.DetentionFactory(person=person)
+    monitor = monitor or get_user_model().objects.filter(username="monitor").first()
+    if monitor is not None:
+        f.CaseFactory(person=person).assigned_monitors.add(monitor)
     return person
 
 

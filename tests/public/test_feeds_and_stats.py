@@ -37,7 +37,7 @@ def test_the_feed_announces_a_status_change_of_a_published_case(client):
 
 def test_a_case_published_later_is_announced_once(client):
     case = f.CaseFactory(editorial_state="draft", person__full_name="Later Published")
-    case.editorial_state = "published"
+    f.set_editorial_state(case, "published")
     case.save()
     assert entries(client).count("New case: Later Published") == 1
 

@@ -94,7 +94,11 @@ def test_publishing_through_the_review_page_logs_the_editors_address(
 def test_downloading_an_evidence_file_is_logged_as_an_export(
     monitor, client, security_log, settings
 ):
-    visit = f.PrisonVisitFactory(created_by=monitor, visibility="internal")
+    case = f.CaseFactory()
+    case.assigned_monitors.add(monitor)  # a monitor downloads only on assigned cases
+    visit = f.PrisonVisitFactory(
+        person=case.person, case=case, created_by=monitor, visibility="internal"
+    )
     evidence = f.EvidenceFileFactory(visit=visit, created_by=monitor, original_name=SOURCE_NAME)
     client.force_login(monitor)
     response = client.get(f"/monitor/evidence/{evidence.pk}/", REMOTE_ADDR=ADDRESS)

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from cases import policy
 from cases.importer import Outcome, import_cases
 
 
@@ -28,7 +29,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--valid-only", action="store_true", help="Import the valid rows, skip the others."
         )
-        parser.add_argument("--user", help="Username recorded as the author of the import.")
+        parser.add_argument(
+            "--user",
+            help="Username recorded as the author of the import; with --publish, the "
+            "publisher (who must hold the permission to publish).",
+        )
 
     def handle(self, *args, file: Path, dry_run, publish, valid_only, user, verbosity, **options):
         author = None
@@ -37,6 +42,11 @@ class Command(BaseCommand):
                 author = get_user_model().objects.get(username=user)
             except get_user_model().DoesNotExist:
                 raise CommandError(f"No user named {user!r}.") from None
+        if publish and not policy.may_publish(author):
+            raise CommandError(
+                "--publish needs --user USERNAME of a user who may publish "
+                "(the permission cases.publish_case, e.g. an editor)."
+            )
         try:
             data = file.read_bytes()
         except OSError as error:
