@@ -1,7 +1,7 @@
 """Services of the detention lifecycle: release, transfer, death in custody.
 
 The same contract as cases.services (keyword-only, one transaction, full_clean,
-authorship stamped, the live-record guard), in a module of their own. Each one
+authorship stamped, the policy's edit rule), in a module of their own. Each one
 ends with refresh_health_due: a released or dead person stops being monitored
 at once and their open stale-health flag resolves with the reason.
 """
@@ -15,10 +15,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases.access import is_live
 from cases.health import refresh_health_due
 from cases.models import DeathInCustody, Detention, Facility, Source
-from cases.services import _cite, _guard_live, _save
+from cases.services import _cite, _require_edit, _save
 from people.models import Person
 
 
@@ -38,7 +37,7 @@ def end_detention(
         raise ValidationError({"end_reason": _("Say how the detention ended.")})
     if reason in (Detention.EndReason.TRANSFER, Detention.EndReason.DEATH):
         raise ValidationError({"end_reason": _("Record a transfer or a death with its own form.")})
-    _guard_live(detention, by, was_live=is_live(detention))
+    _require_edit(by, detention)
     detention.ended_on = ended_on or ""
     detention.end_reason = reason
     _save(detention, by, reason=f"detention ended: {reason}")
@@ -63,7 +62,7 @@ def record_transfer(
     _require_open(detention)
     if not transferred_on:
         raise ValidationError({"transferred_on": _("Give the date of the transfer.")})
-    _guard_live(detention, by, was_live=is_live(detention))
+    _require_edit(by, detention)
     detention.ended_on = transferred_on
     detention.end_reason = Detention.EndReason.TRANSFER
     _save(detention, by, reason="transferred")
@@ -77,7 +76,6 @@ def record_transfer(
         started_on=transferred_on,
         visibility=detention.visibility,
     )
-    _guard_live(following, by)
     _save(following, by, reason="transferred here")
     _cite(following, sources)
     refresh_health_due(person_ids=[detention.person_id])
@@ -100,7 +98,7 @@ def record_death(
         Detention.objects.current().filter(person=person).order_by("-started_on", "-pk")
     )
     death.detention = open_detentions[0] if open_detentions else None
-    _guard_live(death, by)
+    _require_edit(by, person)
     _save(death, by, reason="death in custody recorded")
     _cite(death, sources)
     person.date_of_death = death.died_on or person.date_of_death

@@ -89,6 +89,15 @@ def cases_of(record: Model) -> QuerySet:
         return cases_of(parent)
     if isinstance(record, Source):
         return citing_cases(record)
+    # Any other record of a case or a person (detention, death in custody, charge,
+    # sentence, recognition, case link...): its case when it names one, else the
+    # cases of its person.
+    if getattr(record, "case_id", None) is not None:
+        return Case.objects.filter(pk=record.case_id)
+    if getattr(record, "from_case_id", None) is not None:
+        return Case.objects.filter(pk=record.from_case_id)
+    if getattr(record, "person_id", None) is not None:
+        return Case.objects.filter(person_id=record.person_id)
     raise TypeError(f"No case rule for {type(record).__name__}")
 
 

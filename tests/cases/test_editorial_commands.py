@@ -109,7 +109,14 @@ def _admin_post(case, **overrides):
         "visibility": "public",
         **{
             f"{prefix}-{k}": v
-            for prefix in ("charges", "sentences", "detentions", "recognitions", "events")
+            for prefix in (
+                "charges",
+                "sentences",
+                "detentions",
+                "recognitions",
+                "events",
+                "links_out",
+            )
             for k, v in {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0"}.items()
         },
         **overrides,
