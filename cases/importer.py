@@ -35,7 +35,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from casetracker.cache import bump_public_version
 from casetracker.partial_dates import PartialDate
 from casetracker.records import Visibility
 from casetracker.validators import validate_no_control_characters
@@ -1167,8 +1166,11 @@ def import_cases(
         if any(r.outcome == Outcome.ERROR for r in report.rows) and valid_only:
             planner = _replan_without_errors(drafts, publish=publish, user=user)
         planner.apply(progress)
-        # Rows go in by raw INSERT (no save signals): invalidate the public page cache here.
-        bump_public_version()
+        if publish:
+            # Published imported cases get their version and their public rows.
+            from public.writer import rebuild
+
+            rebuild()
         report.applied = True
     return report
 

@@ -32,7 +32,7 @@ from cases.models import (
     PrisonVisit,
     Publication,
 )
-from cases.public.pages import case_page_context
+from public.pages import case_page_context
 from cases.snapshots import build_snapshot, diff_snapshots
 from casetracker.security import sealing
 from casetracker.security.log import security_event

@@ -3,9 +3,9 @@
 import pytest
 from django.core.management import call_command
 
-from cases.filters import CaseFilter
 from cases.models import Case
 from casetracker.records import Visibility
+from public.filters import CaseFilter
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django import forms
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
-from cases.filters import ArticleField
+from public.filters import ArticleField
 
 ARTICLE_PATTERN = r"^([0-9]{1,18}|[A-Za-z]{2}:(criminal|administrative):[0-9A-Za-z.\-]+)$"
 
