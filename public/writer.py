@@ -309,6 +309,8 @@ def rebuild(*, from_live: bool = False) -> int:
             )
         )
     public_ids = {v.case_id for v in versions}
+    if public_ids == set(held) and not history:
+        return len(versions)  # nothing changed: no write, and the page cache stays valid
     history += [
         pm.PublicCaseHistory(
             case_id=case_id,
