@@ -131,7 +131,6 @@ def _record(obj: Model, fields: tuple[str, ...], cites: bool) -> dict:
     data = {name: _json_value(obj, name) for name in fields}
     data["_label"] = str(obj)
     data["_created_at"] = obj.created_at.isoformat()
-    data["_updated_at"] = obj.updated_at.isoformat()
     if cites:
         data["sources"] = sorted(
             ({"id": s.pk, "label": source_label(s)} for s in obj.public_sources),

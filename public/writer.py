@@ -62,7 +62,7 @@ def _row(mirror, pk, record: dict, now: dt.datetime, **extra):
     base = {
         "id": int(pk),
         "created_at": _when(record.get("_created_at"), now),
-        "updated_at": _when(record.get("_updated_at"), now),
+        "updated_at": now,
     }
     return mirror(**{**base, **values, **extra})
 
@@ -128,13 +128,19 @@ def _write_versions(versions) -> None:
             snap["case"],
             {"updated_at": version.content_changed_at},
         )
-        tables["person"][version.person_id] = (snap["person"], {})
+        tables["person"][version.person_id] = (
+            snap["person"],
+            {"updated_at": version.content_changed_at},
+        )
         for section in SECTIONS:
             owner = {section.owner: {"id": version.case_id}} if section.owner == "case" else {}
             for pk, record in snap.get(section.key, {}).items():
                 if section.owner == "person":
                     owner = {"person": {"id": version.person_id}}
-                tables[section.key][int(pk)] = ({**record, **owner}, {})
+                tables[section.key][int(pk)] = (
+                    {**record, **owner},
+                    {"updated_at": version.content_changed_at},
+                )
         for key, _model in REFERENCES:
             for pk, record in snap.get("references", {}).get(key, {}).items():
                 tables[key][int(pk)] = (record, {})
