@@ -42,6 +42,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	SECRET_KEY=lint $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 
 # Static security gate (CI): no high-severity bandit finding, and Django's deploy
 # checks (plus casetracker's own) clean under production-like settings.

@@ -8,8 +8,7 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from casetracker.cache import content_committed
-
-        from .public.warm import schedule
+        from public.warm import schedule
 
         content_committed.connect(schedule, dispatch_uid="public-cache-warm")
 

@@ -35,7 +35,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from casetracker.cache import bump_public_version
 from casetracker.partial_dates import PartialDate
 from casetracker.records import Visibility
 from casetracker.validators import validate_no_control_characters
@@ -1238,8 +1237,6 @@ def import_cases(
         review.mark_changed((case.pk for case, _result in planner.imported_cases.values()), by=user)
         if publish:
             planner.publish_imported(progress)
-        # Rows go in by raw INSERT (no save signals): invalidate the public page cache here.
-        bump_public_version()
         report.applied = True
     return report
 

@@ -1,14 +1,21 @@
-"""The public content of a case as a deterministic JSON snapshot, and field-level diffs.
+"""The version of a case: its public content as a deterministic JSON document, and diffs.
 
-A snapshot holds what the public case page can show: the case's public fields,
-the person's public fields, and every publishable child record (public and not
-archived) with its publishable sources. Internal fields (internal notes, internal
-report, who went on a visit, source notes) are simply not listed here, so they
-can never enter a snapshot, a diff or a restore.
+A version holds everything the case's public pages show: the case's and the
+person's declared public fields, every publishable child record (public and not
+archived) with the publishable sources it cites, and the references those facts
+need (legal articles, facilities, organizations and their legal status, sources).
+Which fields are public is declared once, in cases.publicity: internal fields
+(internal notes, a visit's internal report and visitors, source notes, a
+confidential source's identity) are not declared, so they can never enter a
+version, a diff, a restore or the public read model (public/), which is written
+from versions only.
 
-Each publication stores the snapshot of what it made public; the review page
-diffs the current snapshot against the last one, and a restore writes a stored
-snapshot back (cases.services.restore_publication).
+A person's records that belong to ANOTHER case (their `case` points elsewhere:
+a draft second case, say) are not in this case's version.
+
+Each publication stores the version it made public; the review page diffs the
+current version against the last one, a restore writes a stored version back
+(cases.services.restore_publication), and public.writer fills the read model.
 """
 
 from __future__ import annotations
@@ -17,49 +24,36 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Model, Prefetch
+from django.db.models import Model, Prefetch, Q
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from cases.models import (
     Case,
     Charge,
+    DeathInCustody,
     Detention,
     Event,
+    Facility,
     HealthObservation,
     HungerStrike,
+    LegalArticle,
     PrisonVisit,
     Recognition,
     Sentence,
     Source,
 )
+from cases.publicity import BY_MODEL, public_fields
 from casetracker.partial_dates import PartialDate
-from people.models import Membership, NameVariant, Person
+from people.models import Membership, NameVariant, Organization, OrganizationStatus, Person
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 
-CASE_FIELDS = (
-    "slug",
-    "case_type",
-    "country",
-    "region",
-    "authority",
-    "court",
-    "case_number",
-    "status",
-    "arrest_date",
-    "verdict_date",
-    "summary",
-)
-PERSON_FIELDS = (
-    "full_name",
-    "birth_date",
-    "reported_age",
-    "reported_age_on",
-    "gender",
-    "citizenship",
-    "occupation",
-    "public_biography",
-)
+# The owner of the page is implied by the version: not repeated in its records.
+CASE_FIELDS = tuple(f for f in public_fields(Case) if f != "person")
+PERSON_FIELDS = tuple(f for f in public_fields(Person) if f not in {"name_normalized", "photo"})
+# A confidential source is shown as "Confidential source": its identity is not in the version.
+SOURCE_IDENTITY = ("title", "author", "publisher", "url", "reference")
 
 
 @dataclass(frozen=True)
@@ -67,57 +61,48 @@ class Section:
     key: str
     model: type[Model]
     owner: str  # "case" or "person": the FK that ties the rows to the page
-    fields: tuple[str, ...]
-    cites: bool = True  # has a `sources` M2M
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(
+            f for f in public_fields(self.model) if f not in {self.owner, "name_normalized"}
+        )
+
+    @property
+    def cites(self) -> bool:
+        return BY_MODEL[self.model].cites
 
 
 SECTIONS = (
-    Section("charges", Charge, "case", ("article", "wording", "charged_on", "outcome")),
-    Section(
-        "sentences",
-        Sentence,
-        "case",
-        (
-            "sentenced_on",
-            "court",
-            "kind",
-            "term_months",
-            "fine_amount",
-            "fine_currency",
-            "fine_usd_reported",
-            "starts_on",
-            "ends_on",
-            "appeal_outcome",
-        ),
-    ),
-    Section("recognitions", Recognition, "case", ("recognized_by", "recognized_on")),
-    Section("events", Event, "case", ("kind", "date", "title", "description", "location")),
-    Section("name_variants", NameVariant, "person", ("name", "kind", "script"), cites=False),
-    Section(
-        "memberships", Membership, "person", ("organization", "role", "started_on", "ended_on")
-    ),
-    Section("detentions", Detention, "person", ("facility", "started_on", "ended_on")),
-    Section(
-        "hunger_strikes",
-        HungerStrike,
-        "person",
-        ("started_on", "ended_on", "kind", "demands", "outcome"),
-    ),
-    Section(
-        "health_observations",
-        HealthObservation,
-        "person",
-        ("observed_on", "observed_time", "date_is_approximate", "kind", "weight_kg", "description"),
-    ),
-    Section(
-        "visits",
-        PrisonVisit,
-        "person",
-        # Never `visitors` or `internal_report`.
-        ("visited_on", "facility", "kind", "outcome", "refusal_reason", "public_summary"),
-    ),
+    Section("charges", Charge, "case"),
+    Section("sentences", Sentence, "case"),
+    Section("recognitions", Recognition, "case"),
+    Section("events", Event, "case"),
+    Section("name_variants", NameVariant, "person"),
+    Section("memberships", Membership, "person"),
+    Section("detentions", Detention, "person"),
+    Section("deaths_in_custody", DeathInCustody, "person"),
+    Section("hunger_strikes", HungerStrike, "person"),
+    Section("health_observations", HealthObservation, "person"),
+    Section("visits", PrisonVisit, "person"),
 )
 SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
+
+# What the case's facts cite or point to, made public with it (listed first in the diff).
+REFERENCES = (
+    ("legal_articles", LegalArticle),
+    ("facilities", Facility),
+    ("organizations", Organization),
+    ("organization_statuses", OrganizationStatus),
+    ("sources", Source),
+)
+REFERENCES_BY_KEY = dict(REFERENCES)
+MODEL_OF = {
+    "case": Case,
+    "person": Person,
+    **{s.key: s.model for s in SECTIONS},
+    **REFERENCES_BY_KEY,
+}
 
 
 def _json_value(obj: Model, name: str):
@@ -126,10 +111,14 @@ def _json_value(obj: Model, name: str):
         related = getattr(obj, name)
         return None if related is None else {"id": related.pk, "label": str(related)}
     value = getattr(obj, name)
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, Decimal | PartialDate):
         return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or ""
     return value
 
 
@@ -143,6 +132,7 @@ def source_label(source: Source) -> str:
 def _record(obj: Model, fields: tuple[str, ...], cites: bool) -> dict:
     data = {name: _json_value(obj, name) for name in fields}
     data["_label"] = str(obj)
+    data["_created_at"] = obj.created_at.isoformat()
     if cites:
         data["sources"] = sorted(
             ({"id": s.pk, "label": source_label(s)} for s in obj.public_sources),
@@ -151,33 +141,133 @@ def _record(obj: Model, fields: tuple[str, ...], cites: bool) -> dict:
     return data
 
 
+def _source_record(source: Source) -> dict:
+    data = _record(source, public_fields(Source), cites=False)
+    if source.identity_confidential:
+        for name in SOURCE_IDENTITY:
+            data[name] = ""
+        data["_label"] = source_label(source)
+    return data
+
+
+def _sources_prefetch() -> Prefetch:
+    return Prefetch("sources", Source.objects.publishable(), to_attr="public_sources")
+
+
+def _of_this_case(section: Section, case: Case) -> Q:
+    """A person's record belongs to this case's version unless it names another case."""
+    model = section.model
+    names = {f.name for f in model._meta.get_fields()}
+    if section.owner == "case":
+        return Q()
+    if "case" in names:
+        return Q(case__isnull=True) | Q(case=case)
+    if "visit" in names:  # an observation made on another case's visit
+        return Q(visit__isnull=True) | Q(visit__case__isnull=True) | Q(visit__case=case)
+    return Q()
+
+
 def build_snapshot(case: Case) -> dict:
-    """The public content of `case` now. A fixed number of queries (two per section)."""
+    """The version of `case` now: a fixed number of queries (about two per section)."""
     person = case.person
     snapshot = {
         "version": SNAPSHOT_VERSION,
-        "case": _record(case, CASE_FIELDS, cites=False),
-        "person": _record(person, PERSON_FIELDS, cites=False),
+        "case": _record(case, public_fields(Case), cites=False),
+        "person": _record(person, public_fields(Person), cites=False),
     }
+    cited: set[int] = set()
+    wanted: dict[str, set[int]] = {key: set() for key, _model in REFERENCES}
     for section in SECTIONS:
+        declared = public_fields(section.model)
         qs = section.model.objects.publishable().filter(
-            **{section.owner: case if section.owner == "case" else person}
+            _of_this_case(section, case),
+            **{section.owner: case if section.owner == "case" else person},
         )
         related = [
-            name for name in section.fields if section.model._meta.get_field(name).is_relation
+            f"{name}__person" if name in {"case", "visit"} else name
+            for name in declared
+            if section.model._meta.get_field(name).is_relation
         ]
-        if related:
-            qs = qs.select_related(*related)
+        qs = qs.select_related(*related)
         if section.cites:
-            qs = qs.prefetch_related(
-                Prefetch("sources", Source.objects.publishable(), to_attr="public_sources")
-            )
-        # select_related of the owner keeps str(obj) (which names the person) query-free
-        qs = qs.select_related(section.owner)
-        snapshot[section.key] = {
-            str(obj.pk): _record(obj, section.fields, section.cites) for obj in qs.order_by("pk")
-        }
+            qs = qs.prefetch_related(_sources_prefetch())
+        rows = {}
+        for obj in qs.order_by("pk"):
+            rows[str(obj.pk)] = record = _record(obj, declared, section.cites)
+            cited.update(s["id"] for s in record.get("sources", []))
+            for name, key in (
+                ("article", "legal_articles"),
+                ("facility", "facilities"),
+                ("organization", "organizations"),
+                ("recognizer", "organizations"),
+            ):
+                if name in declared and record.get(name):
+                    wanted[key].add(record[name]["id"])
+        snapshot[section.key] = rows
+    _drop_hidden_links(snapshot)
+    snapshot["references"] = _references(wanted, cited)
+    _drop_unshown_references(snapshot)
     return snapshot
+
+
+def _drop_hidden_links(snapshot: dict) -> None:
+    """A nullable link to a record the version does not hold (an observation of an
+    internal visit, a hunger strike of another case) is left empty."""
+    visits = snapshot["visits"]
+    for record in snapshot["health_observations"].values():
+        if record.get("visit") and str(record["visit"]["id"]) not in visits:
+            record["visit"] = None
+
+
+def _references(wanted: dict[str, set[int]], cited: set[int]) -> dict:
+    refs: dict[str, dict] = {}
+    articles = LegalArticle.objects.publishable().filter(pk__in=wanted["legal_articles"])
+    refs["legal_articles"] = {
+        str(a.pk): _record(a, public_fields(LegalArticle), cites=False)
+        for a in articles.order_by("pk")
+    }
+    facilities = Facility.objects.publishable().filter(pk__in=wanted["facilities"])
+    refs["facilities"] = {
+        str(f.pk): _record(f, public_fields(Facility), cites=False)
+        for f in facilities.order_by("pk")
+    }
+    orgs = Organization.objects.publishable().filter(pk__in=wanted["organizations"])
+    refs["organizations"] = {
+        str(o.pk): _record(o, public_fields(Organization), cites=False) for o in orgs.order_by("pk")
+    }
+    statuses = (
+        OrganizationStatus.objects.publishable()
+        .filter(organization__in=[int(pk) for pk in refs["organizations"]])
+        .select_related("organization")
+        .prefetch_related(_sources_prefetch())
+        .order_by("pk")
+    )
+    refs["organization_statuses"] = {}
+    for status in statuses:
+        record = _record(status, public_fields(OrganizationStatus), cites=True)
+        refs["organization_statuses"][str(status.pk)] = record
+        cited.update(s["id"] for s in record["sources"])
+    sources = Source.objects.publishable().filter(pk__in=cited).order_by("pk")
+    refs["sources"] = {str(s.pk): _source_record(s) for s in sources}
+    return refs
+
+
+def _drop_unshown_references(snapshot: dict) -> None:
+    """Links to references that are not public (an internal facility) stay empty,
+    and a membership of an organization that is not public is not shown."""
+    refs = snapshot["references"]
+    for section_key, name, ref_key in (
+        ("detentions", "facility", "facilities"),
+        ("visits", "facility", "facilities"),
+    ):
+        for record in snapshot[section_key].values():
+            if record.get(name) and str(record[name]["id"]) not in refs[ref_key]:
+                record[name] = None
+    snapshot["memberships"] = {
+        pk: record
+        for pk, record in snapshot["memberships"].items()
+        if str(record["organization"]["id"]) in refs["organizations"]
+    }
 
 
 # --- diff -------------------------------------------------------------------
@@ -208,7 +298,7 @@ class RecordChange:
         }
 
 
-def _display(value) -> str:
+def _display(value, model_field=None) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, dict):
@@ -217,30 +307,85 @@ def _display(value) -> str:
         return "; ".join(_display(v) for v in value) or "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if model_field is not None and model_field.choices:
+        # labels, not codes: "Convicted", not "convicted"
+        return str(dict(model_field.flatchoices).get(value, value))
     return str(value)
+
+
+# Structure, not content: the page a record is on, derived columns.
+_HIDDEN = {"case", "person", "name_normalized"}
+
+
+def _model_field(model: type[Model], name: str):
+    if name == "sources":
+        return None
+    try:
+        return model._meta.get_field(name)
+    except Exception:  # a field a stored older version had and the model no longer has
+        return None
 
 
 def _field_label(model: type[Model], name: str) -> str:
     if name == "sources":
         return str(_("sources"))
-    return str(model._meta.get_field(name).verbose_name)
+    model_field = _model_field(model, name)
+    return str(model_field.verbose_name) if model_field is not None else name
+
+
+def _empty(value) -> bool:
+    return value is None or value == "" or value == [] or value is False
 
 
 def _compare(model, old: dict, new: dict) -> list[FieldChange]:
     names = [n for n in new if not n.startswith("_")] or [n for n in old if not n.startswith("_")]
-    return [
-        FieldChange(
-            name, _field_label(model, name), _display(old.get(name)), _display(new.get(name))
+    out = []
+    for name in names:
+        if name in _HIDDEN or old.get(name) == new.get(name):
+            continue
+        if _empty(old.get(name)) and _empty(new.get(name)):
+            continue  # empty fields are hidden ("" → None is no change)
+        model_field = _model_field(model, name)
+        out.append(
+            FieldChange(
+                name,
+                _field_label(model, name),
+                _display(old.get(name), model_field),
+                _display(new.get(name), model_field),
+            )
         )
-        for name in names
-        if old.get(name) != new.get(name)
-    ]
+    return out
+
+
+def _section_changes(key, model, label, before: dict, after: dict) -> list[RecordChange]:
+    changes = []
+    for pk in sorted(set(before) | set(after), key=int):
+        if pk not in before:
+            changes.append(
+                RecordChange(
+                    key, label, after[pk]["_label"], "added", _compare(model, {}, after[pk])
+                )
+            )
+        elif pk not in after:
+            changes.append(RecordChange(key, label, before[pk]["_label"], "removed"))
+        elif fields := _compare(model, before[pk], after[pk]):
+            changes.append(RecordChange(key, label, after[pk]["_label"], "changed", fields))
+    return changes
 
 
 def diff_snapshots(old: dict | None, new: dict) -> list[RecordChange]:
-    """Readable, field-level changes from `old` to `new` (`old` None: all is new)."""
+    """Readable, field-level changes from `old` to `new` (`old` None: all is new).
+
+    The references that go public with the case (articles, facilities,
+    organizations, sources) come first, for the editor to confirm; then the case,
+    the person and each section. Labels, not codes; empty fields are not listed.
+    """
     old = old or {}
     changes: list[RecordChange] = []
+    old_refs, new_refs = old.get("references", {}), new.get("references", {})
+    for key, model in REFERENCES:
+        label = str(model._meta.verbose_name_plural).capitalize()
+        changes += _section_changes(key, model, label, old_refs.get(key, {}), new_refs.get(key, {}))
     for key, model, label in (
         ("case", Case, _("Case")),
         ("person", Person, _("Person")),
@@ -254,22 +399,19 @@ def diff_snapshots(old: dict | None, new: dict) -> list[RecordChange]:
             changes.append(RecordChange(key, str(label), after["_label"], "changed", fields))
     for section in SECTIONS:
         label = str(section.model._meta.verbose_name_plural).capitalize()
-        before, after = old.get(section.key, {}), new.get(section.key, {})
-        for pk in sorted(set(before) | set(after), key=int):
-            if pk not in before:
-                changes.append(
-                    RecordChange(
-                        section.key,
-                        label,
-                        after[pk]["_label"],
-                        "added",
-                        _compare(section.model, {}, after[pk]),
-                    )
-                )
-            elif pk not in after:
-                changes.append(RecordChange(section.key, label, before[pk]["_label"], "removed"))
-            elif fields := _compare(section.model, before[pk], after[pk]):
-                changes.append(
-                    RecordChange(section.key, label, after[pk]["_label"], "changed", fields)
-                )
+        changes += _section_changes(
+            section.key, section.model, label, old.get(section.key, {}), new.get(section.key, {})
+        )
     return changes
+
+
+def section_counts(changes: list[RecordChange]) -> dict[str, int]:
+    """How many records changed per section, in the diff's order (references first)."""
+    counts: dict[str, int] = {}
+    for change in changes:
+        counts[change.section_label] = counts.get(change.section_label, 0) + 1
+    return counts
+
+
+def is_reference(change: RecordChange) -> bool:
+    return change.section in REFERENCES_BY_KEY

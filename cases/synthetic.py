@@ -16,7 +16,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from casetracker.cache import bump_public_version
 from casetracker.records import Visibility
 from people.models import Membership, NameVariant, Organization, Person
 from people.names import normalize_name
@@ -351,7 +350,9 @@ def seed(
     from .health import refresh_health_due
 
     refresh_health_due(person_ids=[p.pk for p in persons])
-    bump_public_version()  # bulk inserts send no save signals
+    from public.writer import rebuild
+
+    rebuild()  # the new published cases get their versions and public rows
     return {
         "people": len(persons),
         "cases": len(cases),
@@ -372,4 +373,7 @@ def clear_synthetic() -> int:
     Organization.objects.filter(slug__startswith="synthetic-org-").delete()
     Facility.objects.filter(slug__startswith="synthetic-facility-").delete()
     LegalArticle.objects.filter(title__startswith="[synthetic]").delete()
+    from public.writer import rebuild
+
+    rebuild()  # the removed cases leave the public site
     return count

@@ -74,7 +74,7 @@ def send_stale_health_digests() -> int:
 
 @shared_task(name="cases.warm_public_pages", **_RETRIED)
 def warm_public_pages() -> list[str]:
-    """After a change to public content: rebuild the most visited pages (cases.public.warm)."""
-    from cases.public import warm
+    """After a change to public content: rebuild the most visited pages (public.warm)."""
+    from public import warm
 
     return warm.warm()

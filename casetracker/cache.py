@@ -4,9 +4,10 @@ Public views cache the rendered body of a page (never the whole response: the
 header holds the language switcher's CSRF token, and nothing per user is ever
 inside a cached part) under a key made of
 
-- the *public content version*: a random token replaced whenever public content
-  may have changed (any save or delete of a record, a change to a record's
-  sources, an import, a synthetic seed). Replacing it orphans every cached
+- the *public content version*: a random token replaced whenever the public
+  read model is written (public.writer: a publication, an unpublication, a
+  restore, a rebuild) — and at no other time: staff edits change nothing public
+  until an editor publishes them. Replacing it orphans every cached
   part at once; orphans expire. A random token rather than a counter, so a
   cache that outlives a database (a restore, a test run) never serves a part
   built from other data under a reused number;
@@ -48,7 +49,7 @@ def public_version() -> str | None:
 
 
 # Sent once a write that replaced the version has committed: receivers may build
-# entries for the new content (cases.public.warm fills the most visited pages).
+# entries for the new content (public.warm fills the most visited pages).
 content_committed = Signal()
 
 
@@ -102,33 +103,3 @@ def cached(
         value = build()
         cache.set(key, value, timeout)
     return value
-
-
-def _shows_publicly(instance) -> bool:
-    from cases.models import Publication
-    from casetracker.records import Record
-
-    # Publications carry the correction notes shown on case pages.
-    return isinstance(instance, Record | Publication)
-
-
-def on_record_change(sender, instance=None, created=False, **kwargs) -> None:
-    if not _shows_publicly(instance):
-        return
-    # A new record that is not public cannot change a public page (monitors log
-    # internal visits and observations all day: they must not empty the cache).
-    # Any update may: the record may just have stopped being public.
-    if created and getattr(instance, "visibility", None) not in (None, "public"):
-        return
-    bump_public_version()
-
-
-def connect_signals() -> None:
-    """Every save or delete of a record (or publication), and every change to a
-    record's m2m links (sources cited), may change what the public sees. Writes
-    that bypass the ORM call bump_public_version() themselves (imports, seeds)."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    post_save.connect(on_record_change, dispatch_uid="public-cache-save")
-    post_delete.connect(on_record_change, dispatch_uid="public-cache-delete")
-    m2m_changed.connect(on_record_change, dispatch_uid="public-cache-m2m")

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "accounts",
     "people",
     "cases",
+    "public",  # the public site and its read model
 ]
 
 MIDDLEWARE = [
@@ -94,7 +95,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Name search's misspelling tolerance (people/search.py): `%>` matches above this.
-    # No JIT: the public counts (cases/public/stats.py) are short grouped queries whose
+    # No JIT: the public counts (public/stats.py) are short grouped queries whose
     # cost estimates pass the JIT threshold at 100,000 cases; compiling them took
     # ~400 ms of a ~500 ms query (EXPLAIN ANALYZE), running them ~100 ms. The same
     # holds for the stale-health job's bulk statements (cases/health.py): about a
@@ -122,7 +123,15 @@ if CACHE_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Shared by every process (runserver, Celery, management commands): a case
+    # unpublished by a command leaves the public pages at once, never after a
+    # per-process cache expires. Sign-in state falls back here too.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.str("CACHE_DIR", default=str(BASE_DIR / "var" / "cache")),
+        }
+    }
 
 # --- Celery ---------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -455,11 +464,11 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "cases.api.pagination.StablePagination",
+    "DEFAULT_PAGINATION_CLASS": "public.api.pagination.StablePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
-        "cases.api.throttles.PublicRateThrottle",
-        "cases.api.throttles.TokenRateThrottle",
+        "public.api.throttles.PublicRateThrottle",
+        "public.api.throttles.TokenRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "api_public": env.str("API_PUBLIC_RATE", default="60/minute"),
@@ -482,7 +491,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "cases.api.schema.document_error_responses",
+        "public.api.schema.document_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "cases.models.legal.Case.Status",
@@ -503,7 +512,7 @@ IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=TEXT_MAX_CHARS)
 # that bypass the ORM (raw SQL). 0 turns the page cache off.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 # After a change, a worker rebuilds the most visited public pages this many
-# seconds later (one run per burst of writes; cases/public/warm.py).
+# seconds later (one run per burst of writes; public/warm.py).
 PUBLIC_CACHE_WARM_DELAY = env.int("PUBLIC_CACHE_WARM_DELAY", default=5)
 # A worker or beat started before Redis (or cut off by a Redis restart) keeps
 # retrying instead of exiting; the stale-health job catches up on its next run.

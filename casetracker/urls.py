@@ -11,7 +11,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("monitor/", include("cases.monitor.urls")),
-    path("api/v1/", include("cases.api.urls")),
+    path("api/v1/", include("public.api.urls")),
     path("imports/", include("cases.imports.urls")),
-    path("", include("cases.public.urls")),
+    path("", include("public.urls")),
 ]

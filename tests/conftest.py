@@ -119,3 +119,52 @@ def administrator(db, django_user_model):
     return _user(
         django_user_model, "administrator", roles.ADMINISTRATOR, is_staff=True, is_superuser=True
     )
+
+
+@pytest.fixture(autouse=True)
+def _public_follows_live(request, monkeypatch):
+    """The public site reads only the read model (public/), written at publication.
+    Most tests create published cases straight through factories and expect them
+    public at once: before each test-client request the read model is rebuilt from
+    the live records, as if an editor had just published every published case.
+    Tests marked `staged` get no such help: they prove the staging itself."""
+    if request.node.get_closest_marker("staged"):
+        yield
+        return
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+    } & set(request.fixturenames)
+    if not uses_db:
+        yield
+        return
+    from django.db import connection
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.test.client import Client
+
+    from public.writer import rebuild
+
+    original = Client.request
+    dirty = [True]
+
+    def changed(sender, **kwargs):
+        if sender._meta.app_label in {"cases", "people"}:
+            dirty[0] = True
+
+    def request_after_republish(self, **kwargs):
+        if dirty[0]:
+            # not counted by query-count assertions: they measure the page
+            logged = len(connection.queries_log)
+            rebuild(from_live=True)
+            while len(connection.queries_log) > logged:
+                connection.queries_log.pop()
+            dirty[0] = False
+        return original(self, **kwargs)
+
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(changed, dispatch_uid="public-follows-live")
+    monkeypatch.setattr(Client, "request", request_after_republish)
+    yield
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.disconnect(dispatch_uid="public-follows-live")

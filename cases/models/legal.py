@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from cases.terms import effective_sentence, format_term  # noqa: F401 - re-exported
 from casetracker.partial_dates import PartialDateField, certainly_after, not_in_future
 from casetracker.records import Record, RecordQuerySet, SourcedRecord, Visibility
 from casetracker.validators import CountryCodeField, validate_country, validate_currency
@@ -556,30 +557,6 @@ class Sentence(SourcedRecord):
             return None
         start = start.earliest() if hasattr(start, "earliest") else start
         return start + term
-
-
-def format_term(months: int | None, days: int | None = None) -> str:
-    """84 -> "7 years", 18 -> "1 year 6 months", (0, 15) -> "15 days"."""
-    from django.utils.translation import ngettext
-
-    years, rest = divmod(months or 0, 12)
-    parts = []
-    if years:
-        parts.append(ngettext("%(n)d year", "%(n)d years", years) % {"n": years})
-    if rest:
-        parts.append(ngettext("%(n)d month", "%(n)d months", rest) % {"n": rest})
-    if days:
-        parts.append(ngettext("%(n)d day", "%(n)d days", days) % {"n": days})
-    return " ".join(parts)
-
-
-def effective_sentence(sentences):
-    """The sentence in force: the latest decision (by date, then as entered). An
-    iterable of the case's sentences ordered by ("sentenced_on", "pk"); None when
-    there are none. A decision that frees the person is returned too: callers
-    read .releases."""
-    sentences = list(sentences)
-    return sentences[-1] if sentences else None
 
 
 class AdditionalPunishment(Record):

@@ -33,10 +33,10 @@ from cases.models import (
     PrisonVisit,
     Publication,
 )
-from cases.public.pages import case_page_context
 from cases.snapshots import build_snapshot, diff_snapshots
 from casetracker.security import sealing
 from casetracker.security.log import security_event
+from public.pages import case_page_context
 
 from . import forms, queries
 

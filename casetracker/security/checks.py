@@ -40,12 +40,13 @@ def production_security(app_configs, **kwargs):
             )
         )
     backend = settings.CACHES["default"]["BACKEND"]
-    if backend.endswith(("LocMemCache", "DummyCache")):
+    if backend.endswith(("LocMemCache", "DummyCache", "FileBasedCache")):
         issues.append(
             Warning(
-                "The cache is per process: used TOTP codes, rate limits and wrong-code "
-                "counters are not shared between gunicorn workers, so a code could be "
-                "replayed against another worker.",
+                "The cache is per process or per host (the file cache of a run without "
+                "CACHE_URL): used TOTP codes, rate limits and wrong-code counters are not "
+                "shared between servers, and file locking is not atomic, so a code could "
+                "be replayed against another worker.",
                 hint="Set CACHE_URL to a Redis database.",
                 id="casetracker.security.W003",
             )

@@ -112,7 +112,9 @@ def test_the_organizations_list_honours_the_filter(api, params):
     a = f.OrganizationFactory(
         name="Alga", translated_name="Forward, Kazakhstan!", kind="movement", country="KZ"
     )
-    f.OrganizationFactory(name="Other", kind="party", country="RU")
+    b = f.OrganizationFactory(name="Other", kind="party", country="RU")
+    for org in (a, b):  # public only through a published case that shows them
+        f.MembershipFactory(person=f.CaseFactory().person, organization=org)
     assert ids(api.get("/api/v1/organizations/", params)) == [a.pk]
 
 
@@ -124,14 +126,18 @@ def test_the_legal_articles_list_honours_the_filter(api, params):
     a = f.LegalArticleFactory(
         country="KZ", code="administrative", number="405", title="Banned organization"
     )
-    f.LegalArticleFactory(country="RU", code="criminal", number="207.3", title="Fakes")
+    b = f.LegalArticleFactory(country="RU", code="criminal", number="207.3", title="Fakes")
+    for article in (a, b):  # public only through a published case that cites them
+        f.ChargeFactory(article=article)
     assert ids(api.get("/api/v1/legal-articles/", params)) == [a.pk]
 
 
 @pytest.mark.parametrize("params", [{"country": "kz"}, {"kind": "pre_trial"}, {"city": "almaty"}])
 def test_the_facilities_list_honours_the_filter(api, params):
     a = f.FacilityFactory(country="KZ", kind="pre_trial", city="Almaty")
-    f.FacilityFactory(country="RU", kind="penal_colony", city="Moscow")
+    b = f.FacilityFactory(country="RU", kind="penal_colony", city="Moscow")
+    for facility in (a, b):  # public only through a published case held there
+        f.DetentionFactory(person=f.CaseFactory().person, facility=facility)
     assert ids(api.get("/api/v1/facilities/", params)) == [a.pk]
 
 

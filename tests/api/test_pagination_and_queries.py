@@ -38,7 +38,7 @@ def test_the_page_size_is_capped(api):
     response = api.get("/api/v1/legal-articles/", {"page_size": 100000})
     assert response.status_code == 200
     for _ in range(3):
-        f.LegalArticleFactory()
+        f.ChargeFactory()  # an article is public through a published case citing it
     assert len(api.get("/api/v1/legal-articles/", {"page_size": 100000}).json()["results"]) == 3
 
 

@@ -3,22 +3,29 @@
 import pytest
 from django.core.management import call_command
 
-from cases.filters import CaseFilter
-from cases.models import Case
 from casetracker.records import Visibility
+from public.filters import CaseFilter
+from public.models import PublicCase
+from public.writer import rebuild
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
 
+def _public_cases():
+    """The read model's cases (what the filters run on), republished from live first."""
+    rebuild(from_live=True)
+    return PublicCase.objects.public()
+
+
 def slugs(**params):
-    fs = CaseFilter(params, queryset=Case.objects.public())
+    fs = CaseFilter(params, queryset=_public_cases())
     assert fs.is_valid(), fs.errors
     return sorted(fs.qs.values_list("slug", flat=True))
 
 
 def errors(**params):
-    fs = CaseFilter(params, queryset=Case.objects.public())
+    fs = CaseFilter(params, queryset=_public_cases())
     assert not fs.is_valid()
     return fs.errors
 

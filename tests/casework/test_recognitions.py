@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from cases.filters import CaseFilter, recognition_counts
+from public.filters import CaseFilter, recognition_counts
 from cases.models import Case, Recognition
 from tests import factories as f
 

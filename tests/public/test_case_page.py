@@ -12,8 +12,8 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case, HungerStrike
-from cases.public.pages import case_page_context
 from casetracker.records import Visibility
+from public.pages import case_page_context
 from tests import factories as f
 
 from .conftest import DEMO_CASE, DEMO_FINE_CASE, text

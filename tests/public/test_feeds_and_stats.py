@@ -30,6 +30,7 @@ def test_the_feed_announces_new_cases_and_public_observations(client, demo):
 
 def test_the_feed_announces_a_status_change_of_a_published_case(client):
     case = f.CaseFactory(status=Case.Status.TRIAL, person__full_name="Aliya K")
+    assert "New case: Aliya K" in entries(client)  # published while on trial
     case.status = Case.Status.CONVICTED
     case.save()
     assert "Aliya K: status changed to Convicted" in entries(client)

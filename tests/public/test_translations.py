@@ -13,7 +13,7 @@ PUBLIC_SOURCES = (
     "templates/public/",
     "templates/base.html",
     "templates/includes/",
-    "cases/public/",
+    "public/",
 )
 
 

@@ -20,10 +20,29 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from cases.filters import CaseFilter
-from cases.models import Case, HungerStrike
 from casetracker.cache import cached
-from people.models import Membership, NameVariant, Organization, OrganizationStatus, Person
+from public.filters import CaseFilter
+from public.models import (
+    PublicCase as Case,
+)
+from public.models import (
+    PublicHungerStrike as HungerStrike,
+)
+from public.models import (
+    PublicMembership as Membership,
+)
+from public.models import (
+    PublicNameVariant as NameVariant,
+)
+from public.models import (
+    PublicOrganization as Organization,
+)
+from public.models import (
+    PublicOrganizationStatus as OrganizationStatus,
+)
+from public.models import (
+    PublicPerson as Person,
+)
 
 from . import exports
 from . import stats as counts

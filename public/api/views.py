@@ -1,6 +1,6 @@
-"""The read-only API. Views only pick a queryset (cases.api.querysets, all
+"""The read-only API. Views only pick a queryset (public.api.querysets, all
 from `.public()`), a serializer and a filter set; anonymous lists and objects
-are cached by public content version (cases.api.caching)."""
+are cached by public content version (public.api.caching)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rest_framework import viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.filters import CaseFilter
+from public.filters import CaseFilter
 
 from . import filters, querysets, serializers
 from . import schema as _schema  # noqa: F401  (registers ConstrainedFilterExtension)
@@ -19,7 +19,7 @@ from .popolo import PopoloSerializer
 
 
 class PublicReadOnlyViewSet(PublicCacheMixin, viewsets.ReadOnlyModelViewSet):
-    # Anonymous callers share the public page cache (cases.api.caching).
+    # Anonymous callers share the public page cache (public.api.caching).
     lookup_value_regex = "[0-9]+"
 
 

@@ -12,7 +12,7 @@ from django import forms
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
 from cases.citations import PROVISION_PATTERN
-from cases.filters import ArticleField
+from public.filters import ArticleField
 
 ARTICLE_PATTERN = (
     r"^([0-9]{1,18}|[A-Za-z]{2}:(criminal|administrative)(@[0-9A-Za-z.\-]{1,20})?:"

@@ -6,19 +6,51 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from cases.models import (
-    Case,
-    Charge,
-    Event,
-    Facility,
-    HealthObservation,
-    HungerStrike,
-    LegalArticle,
-    Recognition,
-    Sentence,
-    Source,
+from public.models import (
+    PublicCase as Case,
 )
-from people.models import Membership, NameVariant, Organization, OrganizationStatus, Person
+from public.models import (
+    PublicCharge as Charge,
+)
+from public.models import (
+    PublicEvent as Event,
+)
+from public.models import (
+    PublicFacility as Facility,
+)
+from public.models import (
+    PublicHealthObservation as HealthObservation,
+)
+from public.models import (
+    PublicHungerStrike as HungerStrike,
+)
+from public.models import (
+    PublicLegalArticle as LegalArticle,
+)
+from public.models import (
+    PublicMembership as Membership,
+)
+from public.models import (
+    PublicNameVariant as NameVariant,
+)
+from public.models import (
+    PublicOrganization as Organization,
+)
+from public.models import (
+    PublicOrganizationStatus as OrganizationStatus,
+)
+from public.models import (
+    PublicPerson as Person,
+)
+from public.models import (
+    PublicRecognition as Recognition,
+)
+from public.models import (
+    PublicSentence as Sentence,
+)
+from public.models import (
+    PublicSource as Source,
+)
 
 
 def _sources() -> Prefetch:

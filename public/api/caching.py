@@ -1,7 +1,7 @@
 """The API's lists and objects, cached like the public pages (casetracker/cache.py).
 
 What the API shows does not depend on who asks: every viewset starts from
-`.public()` (cases.api.querysets) and no serializer reads the user. Even so,
+`.public()` (public.api.querysets) and no serializer reads the user. Even so,
 only requests that carry no identity at all share an entry: no API token and
 no signed-in session. Should a later change show staff or token holders more,
 their responses are still built afresh and never stored where an anonymous

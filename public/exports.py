@@ -15,7 +15,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from cases.models import Case
+from public.models import (
+    PublicCase as Case,
+)
 
 from .listing import shown_facility, with_export_data
 from .pages import absolute

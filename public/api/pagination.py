@@ -26,7 +26,7 @@ class StablePagination(PageNumberPagination):
     page holds the same records however often it is fetched.
 
     For anonymous callers the total is cached like the lists themselves
-    (cases.api.caching): paging through a filter's results counts them once.
+    (public.api.caching): paging through a filter's results counts them once.
     """
 
     page_size_query_param = "page_size"

@@ -22,9 +22,25 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
-from cases.models import Case, Facility, HungerStrike, LegalArticle, Sentence
 from casetracker.records import publishable_q
-from people.models import Organization
+from public.models import (
+    PublicCase as Case,
+)
+from public.models import (
+    PublicFacility as Facility,
+)
+from public.models import (
+    PublicHungerStrike as HungerStrike,
+)
+from public.models import (
+    PublicLegalArticle as LegalArticle,
+)
+from public.models import (
+    PublicOrganization as Organization,
+)
+from public.models import (
+    PublicSentence as Sentence,
+)
 
 from .countries import country_name
 

@@ -5,15 +5,33 @@ from __future__ import annotations
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import (
-    Charge,
-    Detention,
-    Facility,
-    HungerStrike,
-    Recognition,
-    Sentence,
+from public.models import (
+    PublicCharge as Charge,
 )
-from people.models import Membership, NameVariant, Organization
+from public.models import (
+    PublicDetention as Detention,
+)
+from public.models import (
+    PublicFacility as Facility,
+)
+from public.models import (
+    PublicHungerStrike as HungerStrike,
+)
+from public.models import (
+    PublicMembership as Membership,
+)
+from public.models import (
+    PublicNameVariant as NameVariant,
+)
+from public.models import (
+    PublicOrganization as Organization,
+)
+from public.models import (
+    PublicRecognition as Recognition,
+)
+from public.models import (
+    PublicSentence as Sentence,
+)
 
 # ?sort= values; anything else falls back to the default.
 SORTS = {

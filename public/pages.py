@@ -14,6 +14,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -23,27 +24,9 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from cases.models import (
-    AdditionalPunishment,
-    Case,
-    CaseLink,
-    Charge,
-    DeathInCustody,
-    Detention,
-    Event,
-    HealthObservation,
-    HungerStrike,
-    PrisonVisit,
-    Publication,
-    Recognition,
-    Sentence,
-    Source,
-    effective_sentence,
-)
-from cases.models.legal import format_term
+from cases.terms import effective_sentence, format_term
 from casetracker.partial_dates import PartialDate
 from casetracker.records import Record, Visibility
-from people.models import Membership, NameVariant, Organization
 
 from .countries import country_name
 
@@ -55,9 +38,99 @@ def is_publishable(record: Record | None) -> bool:
     )
 
 
-def sources_prefetch() -> Prefetch:
+def _related(model, name: str):
+    return model._meta.get_field(name).related_model
+
+
+def page_models(case) -> SimpleNamespace:
+    """The models a case page reads, found from the case's own class: the public read
+    model's mirrors for a public page (public.models), the live models for an
+    editor's preview of what publishing would show. The page code is the same."""
+    case_model = type(case)
+    person_model = _related(case_model, "person")
+    memberships = _related(person_model, "memberships")
+    charges = _related(case_model, "charges")
+    return SimpleNamespace(
+        Case=case_model,
+        Charge=charges,
+        Sentence=_related(case_model, "sentences"),
+        Recognition=_related(case_model, "recognitions"),
+        Event=_related(case_model, "events"),
+        NameVariant=_related(person_model, "name_variants"),
+        Membership=memberships,
+        Organization=_related(memberships, "organization"),
+        Detention=_related(person_model, "detentions"),
+        HungerStrike=_related(person_model, "hunger_strikes"),
+        HealthObservation=_related(person_model, "health_observations"),
+        PrisonVisit=_related(person_model, "visits"),
+        Source=_related(charges, "sources"),
+        DeathInCustody=_related(person_model, "deaths_in_custody"),
+        # Live-only sections (not yet in the published version): empty on a public page.
+        CaseLink=_live_only(case_model, "links_out"),
+        sentence_prefetches=_extras_prefetch(case_model),
+    )
+
+
+def _live_only(model, name: str):
+    try:
+        return model._meta.get_field(name).related_model
+    except Exception:  # noqa: BLE001 - the mirror has no such relation
+        return None
+
+
+def _extras_prefetch(case_model) -> tuple:
+    extras = _live_only(_related(case_model, "sentences"), "additional_punishments")
+    if extras is None:
+        return ()
+    return (
+        Prefetch(
+            "additional_punishments",
+            queryset=extras.objects.publishable().order_by("pk"),
+            to_attr="public_extras",
+        ),
+    )
+
+
+def case_links(m, case) -> list:
+    """Links read from both ends; the other case must be public too (live preview
+    only: links are not yet part of the published version)."""
+    if m.CaseLink is None:
+        return []
+    public_cases = m.Case.objects.public().values("pk")
+    links = m.CaseLink.objects.publishable().prefetch_related(sources_prefetch(m.Source))
+    return [
+        (link.get_kind_display(), link.to_case, link)
+        for link in links.filter(from_case=case, to_case__in=public_cases)
+        .select_related("to_case__person")
+        .order_by("pk")
+    ] + [
+        (link.inverse_label, link.from_case, link)
+        for link in links.filter(to_case=case, from_case__in=public_cases)
+        .select_related("from_case__person")
+        .order_by("pk")
+    ]
+
+
+def sources_prefetch(source_model=None) -> Prefetch:
+    from public.models import PublicSource
+
+    source_model = source_model or PublicSource
     return Prefetch(
-        "sources", queryset=Source.objects.publishable().order_by("date", "pk"), to_attr="shown"
+        "sources",
+        queryset=source_model.objects.publishable().order_by("date", "pk"),
+        to_attr="shown",
+    )
+
+
+def _corrections(case) -> list:
+    if hasattr(case, "corrections"):  # the read model: what was published
+        return list(case.corrections.only("created_at", "correction_note"))
+    if not case.is_published:  # a preview of a case the public cannot see
+        return []
+    return list(
+        case.publications.exclude(correction_note="")
+        .order_by("-created_at", "-pk")
+        .only("created_at", "correction_note")
     )
 
 
@@ -81,7 +154,7 @@ class Citations:
 
     def __init__(self):
         self.numbers: dict[int, int] = {}
-        self.sources: list[Source] = []
+        self.sources: list = []
 
     def cite(self, record) -> list[int]:
         found = []
@@ -93,7 +166,7 @@ class Citations:
         record.cites = found
         return found
 
-    def entries(self) -> list[tuple[int, Source]]:
+    def entries(self) -> list[tuple]:
         return list(enumerate(self.sources, start=1))
 
 
@@ -119,7 +192,7 @@ class WeightChart:
     height: int = 240
 
 
-def weight_chart(observations: list[HealthObservation]) -> WeightChart | None:
+def weight_chart(observations: list) -> WeightChart | None:
     weighed = sorted(
         (o for o in observations if o.weight_kg is not None),
         key=lambda o: (o.observed_on, o.observed_time or dt.time.min, o.pk),
@@ -174,50 +247,44 @@ def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def case_page_context(case: Case) -> dict:
+def case_page_context(case) -> dict:
     """Context for templates/public/case_detail.html.
 
     The caller has already decided the case may be shown (it came from
     Case.objects.public(), or an editor previews it); every child record here
     is taken through .publishable(), never the plain manager.
     """
+    m = page_models(case)
     person = case.person
     cite = Citations()
     today = timezone.localdate()
 
-    variants = list(NameVariant.objects.publishable().filter(person=person).order_by("name"))
+    variants = list(m.NameVariant.objects.publishable().filter(person=person).order_by("name"))
     memberships = list(
-        Membership.objects.publishable()
-        .filter(person=person, organization__in=Organization.objects.publishable())
+        m.Membership.objects.publishable()
+        .filter(person=person, organization__in=m.Organization.objects.publishable())
         .select_related("organization")
-        .prefetch_related(sources_prefetch())
+        .prefetch_related(sources_prefetch(m.Source))
         .order_by("organization__name")
     )
     charges = list(
-        Charge.objects.publishable()  # not under an internal article (ChargeQuerySet)
+        m.Charge.objects.publishable()  # not under an internal article (ChargeQuerySet)
         .filter(case=case)
         .select_related("article")
-        .prefetch_related(sources_prefetch())
+        .prefetch_related(sources_prefetch(m.Source))
         .order_by("pk")
     )
     sentences = list(
-        Sentence.objects.publishable()
+        m.Sentence.objects.publishable()
         .filter(case=case)
-        .prefetch_related(
-            sources_prefetch(),
-            Prefetch(
-                "additional_punishments",
-                queryset=AdditionalPunishment.objects.publishable().order_by("pk"),
-                to_attr="public_extras",
-            ),
-        )
+        .prefetch_related(sources_prefetch(m.Source), *m.sentence_prefetches)
         .order_by("sentenced_on", "pk")
     )
     recognitions = list(
-        Recognition.objects.publishable()
+        m.Recognition.objects.publishable()
         .filter(case=case)
         .select_related("recognizer")
-        .prefetch_related(sources_prefetch())
+        .prefetch_related(sources_prefetch(m.Source))
         .order_by("pk")
     )
     # The recognising organisation is reference data: named only when public.
@@ -226,64 +293,48 @@ def case_page_context(case: Case) -> dict:
         r.shown_label = r.recognized_by or (shown.name if shown else "")
     recognitions = [r for r in recognitions if r.shown_label]
     detentions = list(
-        Detention.objects.publishable()
+        m.Detention.objects.publishable()
         .filter(person=person)
         .select_related("facility")
-        .prefetch_related(sources_prefetch())
+        .prefetch_related(sources_prefetch(m.Source))
         .order_by("-started_on", "-pk")
     )
     death = (
-        DeathInCustody.objects.publishable()
+        m.DeathInCustody.objects.publishable()
         .filter(person=person)
         .select_related("facility")
-        .prefetch_related(sources_prefetch())
+        .prefetch_related(sources_prefetch(m.Source))
         .order_by("pk")
         .first()
     )
     strikes = list(
-        HungerStrike.objects.publishable()
+        m.HungerStrike.objects.publishable()
         .filter(person=person)
-        .prefetch_related(sources_prefetch())
+        .prefetch_related(sources_prefetch(m.Source))
         .order_by("-started_on", "-pk")
     )
     observations = list(
-        HealthObservation.objects.publishable()
+        m.HealthObservation.objects.publishable()
         .filter(person=person)
-        .prefetch_related(sources_prefetch())
+        .prefetch_related(sources_prefetch(m.Source))
         .order_by("-observed_on", "-observed_time", "-pk")
     )
     visits = list(
-        PrisonVisit.objects.publishable()
+        m.PrisonVisit.objects.publishable()
         .filter(person=person)
         .select_related("facility")
-        .prefetch_related(sources_prefetch())
+        .prefetch_related(sources_prefetch(m.Source))
         .order_by("-visited_on", "-pk")
     )
     events = list(
-        Event.objects.publishable()
+        m.Event.objects.publishable()
         .filter(case=case)
-        .prefetch_related(sources_prefetch())
+        .prefetch_related(sources_prefetch(m.Source))
         .order_by("date", "pk")
     )
-    # Links read from both ends; the other case must be public too.
-    public_cases = Case.objects.public().values("pk")
-    links = [
-        (link.get_kind_display(), link.to_case, link)
-        for link in CaseLink.objects.publishable()
-        .filter(from_case=case, to_case__in=public_cases)
-        .select_related("to_case__person")
-        .prefetch_related(sources_prefetch())
-        .order_by("pk")
-    ] + [
-        (link.inverse_label, link.from_case, link)
-        for link in CaseLink.objects.publishable()
-        .filter(to_case=case, from_case__in=public_cases)
-        .select_related("from_case__person")
-        .prefetch_related(sources_prefetch())
-        .order_by("pk")
-    ]
+    links = case_links(m, case)
     other_cases = list(
-        Case.objects.public().filter(person=person).exclude(pk=case.pk).order_by("-arrest_date")
+        m.Case.objects.public().filter(person=person).exclude(pk=case.pk).order_by("-arrest_date")
     )
 
     # Facilities are reference data reached by a foreign key: hide one that is not public.
@@ -325,7 +376,7 @@ def case_page_context(case: Case) -> dict:
         sentence.term_display = format_term(sentence.term_months, sentence.term_days)
         sentence.release = sentence.expected_release(held_since)
         sentence.in_force = sentence is effective
-        sentence.extras = sentence.public_extras
+        sentence.extras = getattr(sentence, "public_extras", [])
     release = effective.release if effective is not None and current else None
     ongoing = [s for s in strikes if s.is_ongoing]
     for strike in strikes:
@@ -359,9 +410,7 @@ def case_page_context(case: Case) -> dict:
         "cite_url": absolute(case.get_absolute_url()),
         "json_ld": json_ld(case_json_ld(case, variants, charges)),
         # Editors' public correction notes (empty for a case that is not public).
-        "corrections": list(
-            Publication.objects.public_corrections(case).only("created_at", "correction_note")
-        ),
+        "corrections": _corrections(case),
     }
 
 
@@ -423,7 +472,7 @@ def timeline(events, visits, observations, strikes) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: e.key)
 
 
-def case_json_ld(case: Case, variants, charges) -> dict:
+def case_json_ld(case, variants, charges) -> dict:
     person = case.person
     about: dict[str, Any] = {
         "@type": "Person",

@@ -20,19 +20,17 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from people.models import Membership, Person
+from cases.citations import parse_citation
 from people.search import search_people
-
-from .citations import parse_citation
-from .models import (
-    Case,
-    Charge,
-    Detention,
-    HungerStrike,
-    LegalArticle,
-    Recognition,
-    Sentence,
-)
+from public.models import PublicCase as Case
+from public.models import PublicCharge as Charge
+from public.models import PublicDetention as Detention
+from public.models import PublicHungerStrike as HungerStrike
+from public.models import PublicLegalArticle as LegalArticle
+from public.models import PublicMembership as Membership
+from public.models import PublicPerson as Person
+from public.models import PublicRecognition as Recognition
+from public.models import PublicSentence as Sentence
 
 # An id the database can hold (str.isdigit() would also accept "²" and 30-digit numbers).
 ARTICLE_ID = re.compile(r"[0-9]{1,18}")
@@ -126,7 +124,7 @@ class CaseFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     # Filters on a case's own columns (and one flag per case): counted for all their
-    # combinations at once by cases.public.stats.Cells and applied there in Python.
+    # combinations at once by public.stats.Cells and applied there in Python.
     CELL_FILTERS = ("country", "status", "year", "hunger_strike")
 
     def cell_values(self) -> dict:
@@ -201,13 +199,13 @@ class CaseFilter(django_filters.FilterSet):
 
 
 def _public_orgs():
-    from people.models import Organization
+    from public.models import PublicOrganization as Organization
 
     return Organization.objects.public().values("pk")
 
 
 def _public_facilities():
-    from .models import Facility
+    from public.models import PublicFacility as Facility
 
     return Facility.objects.public().values("pk")
 

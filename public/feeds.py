@@ -2,8 +2,9 @@
 
 An update is: a case being published, a published case's status changing, or
 a new public event, health observation, prison visit or hunger strike. All of
-them are read through .public() querysets; a case's history is read for its
-status and editorial state only, and only for cases that are public now.
+them are read through .public() querysets; the public history of
+publications (public.models.PublicCaseHistory) gives publications and status
+changes, only for cases that are public now.
 """
 
 from __future__ import annotations
@@ -22,8 +23,25 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.models import Case, Event, HealthObservation, HungerStrike, PrisonVisit
 from casetracker.cache import cached
+from public.models import (
+    PublicCase as Case,
+)
+from public.models import (
+    PublicCaseHistory,
+)
+from public.models import (
+    PublicEvent as Event,
+)
+from public.models import (
+    PublicHealthObservation as HealthObservation,
+)
+from public.models import (
+    PublicHungerStrike as HungerStrike,
+)
+from public.models import (
+    PublicPrisonVisit as PrisonVisit,
+)
 
 from .pages import display_date
 
@@ -59,11 +77,10 @@ def _case_slug_for_person():
 
 def case_changes(cases: QuerySet) -> list[Update]:
     """Publications and status changes, from the history of cases that are public now."""
-    Historical = Case.history.model
     rows = list(
-        Historical.objects.filter(id__in=cases.order_by().values("pk"))
-        .order_by("-history_date", "-history_id")
-        .values_list("id", "history_date", "history_type", "status", "editorial_state")[
+        PublicCaseHistory.objects.filter(case_id__in=cases.order_by().values("pk"))
+        .order_by("-history_date", "-id")
+        .values_list("case_id", "history_date", "history_type", "status", "editorial_state")[
             :HISTORY_WINDOW
         ]
     )

@@ -1,7 +1,7 @@
 """What the API shows: explicit field lists, public children only.
 
 Every nested list reads a `public_*` attribute filled by a Prefetch over
-`.publishable()` / `.public()` in the viewset (see `cases.api.querysets`). A
+`.publishable()` / `.public()` in the viewset (see `public.api.querysets`). A
 serializer never follows a plain related manager, so a missing prefetch fails
 loudly (AttributeError) instead of leaking an internal record. Internal fields
 (internal_notes, internal_report, visitors, created_by, source notes and the
@@ -14,20 +14,52 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.models import (
-    Case,
-    Charge,
-    Event,
-    Facility,
-    HealthObservation,
-    HungerStrike,
-    LegalArticle,
-    Recognition,
-    Sentence,
-    Source,
-)
 from casetracker import partial_dates
-from people.models import Membership, NameVariant, Organization, OrganizationStatus, Person
+from public.models import (
+    PublicCase as Case,
+)
+from public.models import (
+    PublicCharge as Charge,
+)
+from public.models import (
+    PublicEvent as Event,
+)
+from public.models import (
+    PublicFacility as Facility,
+)
+from public.models import (
+    PublicHealthObservation as HealthObservation,
+)
+from public.models import (
+    PublicHungerStrike as HungerStrike,
+)
+from public.models import (
+    PublicLegalArticle as LegalArticle,
+)
+from public.models import (
+    PublicMembership as Membership,
+)
+from public.models import (
+    PublicNameVariant as NameVariant,
+)
+from public.models import (
+    PublicOrganization as Organization,
+)
+from public.models import (
+    PublicOrganizationStatus as OrganizationStatus,
+)
+from public.models import (
+    PublicPerson as Person,
+)
+from public.models import (
+    PublicRecognition as Recognition,
+)
+from public.models import (
+    PublicSentence as Sentence,
+)
+from public.models import (
+    PublicSource as Source,
+)
 
 from .links import browse_url, public_url
 

@@ -1,4 +1,4 @@
-"""Filters of the API lists other than cases (cases use cases.filters.CaseFilter,
+"""Filters of the API lists other than cases (cases use public.filters.CaseFilter,
 the /cases/ contract). Every related lookup goes through `.public()`."""
 
 from __future__ import annotations
@@ -8,9 +8,28 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Facility, HealthObservation, HungerStrike, LegalArticle
-from people.models import Membership, Organization, Person
 from people.search import search_people
+from public.models import (
+    PublicFacility as Facility,
+)
+from public.models import (
+    PublicHealthObservation as HealthObservation,
+)
+from public.models import (
+    PublicHungerStrike as HungerStrike,
+)
+from public.models import (
+    PublicLegalArticle as LegalArticle,
+)
+from public.models import (
+    PublicMembership as Membership,
+)
+from public.models import (
+    PublicOrganization as Organization,
+)
+from public.models import (
+    PublicPerson as Person,
+)
 
 
 class CountryFilter(django_filters.CharFilter):

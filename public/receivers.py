@@ -1,0 +1,31 @@
+"""Publication post_save → the read model, inside the publishing transaction."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from cases.models import Publication
+
+
+@receiver(post_save, sender=Publication, dispatch_uid="public-read-model")
+def publication_written(sender, instance: Publication, created: bool, raw=False, **kwargs):
+    if not created or raw:
+        return
+    from . import writer
+
+    if instance.action in Publication.PUBLISHING_ACTIONS and instance.snapshot:
+        writer.write_version(
+            case_id=instance.case_id,
+            snapshot=instance.snapshot,
+            published_at=instance.created_at,
+            publication_id=instance.pk,
+        )
+        if instance.correction_note:
+            writer.add_correction(
+                case_id=instance.case_id,
+                note=instance.correction_note,
+                created_at=instance.created_at,
+            )
+    elif instance.action == Publication.Action.UNPUBLISHED:
+        writer.withdraw(case_id=instance.case_id)
