@@ -28,6 +28,7 @@ from public.models import PublicDetention as Detention
 from public.models import PublicHungerStrike as HungerStrike
 from public.models import PublicLegalArticle as LegalArticle
 from public.models import PublicMembership as Membership
+from public.models import PublicOrganization as Organization
 from public.models import PublicPerson as Person
 from public.models import PublicRecognition as Recognition
 from public.models import PublicSentence as Sentence
@@ -227,8 +228,6 @@ def recognition_counts(cases) -> list[tuple]:
     public = publishable_q("recognitions_given__") & Q(
         recognitions_given__case__in=cases.values("pk")
     )
-    from people.models import Organization
-
     orgs = (
         Organization.objects.public()
         .annotate(cases=Count("recognitions_given__case", filter=public, distinct=True))

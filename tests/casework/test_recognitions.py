@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from public.filters import CaseFilter, recognition_counts
 from cases.models import Case, Recognition
+from public.filters import CaseFilter, recognition_counts
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
