@@ -39,7 +39,8 @@ ARTICLE_ID = re.compile(r"[0-9]{1,18}")
 # MM:criminal:505(b), AZ:criminal@1960:283; the provision may be in the
 # country's notation (RU:criminal:п. «д» ч. 2 ст. 207.3), see cases.citations.
 ARTICLE_KEY = re.compile(
-    r"^([A-Za-z]{2}):(criminal|administrative)(?:@([0-9A-Za-z.\-]{1,20}))?:(.+)$"
+    r"^([A-Za-z]{2}):(criminal|administrative)(?:@([0-9A-Za-z.\-]{1,20}))?:(.+)$",
+    re.DOTALL,  # the provision may hold any whitespace, as the schema's pattern allows
 )
 
 

@@ -114,3 +114,11 @@ def test_the_language_cookie_follows_the_session_cookie_settings():
 
     assert module.LANGUAGE_COOKIE_SECURE == module.SESSION_COOKIE_SECURE
     assert module.LANGUAGE_COOKIE_SAMESITE == "Lax"
+
+
+def test_the_csrf_cookie_is_httponly(client):
+    # Scripts read the token from the form's hidden field, never from the cookie.
+    response = client.get("/accounts/login/", secure=True)
+
+    cookie = response.cookies["csrftoken"]
+    assert cookie["httponly"] is True
