@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from django.db.models import Model
 
 from cases.models import (
+    AdditionalPunishment,
     Case,
+    CaseLink,
     Charge,
     DeathInCustody,
     Detention,
@@ -147,6 +149,22 @@ DECLARATIONS: tuple[Declaration, ...] = (
         ),
         cites=True,
     ),
+    # one more punishment of a sentence ("and a fine of 300,000 roubles")
+    Declaration(
+        AdditionalPunishment,
+        (
+            "sentence",
+            "kind",
+            "term_months",
+            "term_days",
+            "fine_amount",
+            "fine_currency",
+            "description",
+        ),
+    ),
+    # a link between two cases, in the version of its from_case; shown on either
+    # case's public page only while the other case is published too
+    Declaration(CaseLink, ("from_case", "to_case", "kind", "note"), cites=True),
     Declaration(
         Recognition, ("case", "recognized_by", "recognizer", "recognized_on", "url"), cites=True
     ),

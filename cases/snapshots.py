@@ -29,7 +29,9 @@ from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from cases.models import (
+    AdditionalPunishment,
     Case,
+    CaseLink,
     Charge,
     DeathInCustody,
     Detention,
@@ -60,12 +62,19 @@ SOURCE_IDENTITY = ("title", "author", "publisher", "url", "reference")
 class Section:
     key: str
     model: type[Model]
-    owner: str  # "case" or "person": the FK that ties the rows to the page
+    owner: str  # "case" or "person": whose version holds the rows
+    # the path from a row to its owner, when it is not the owner's name: a case
+    # link is its from_case's, an additional punishment its sentence's case's
+    via: str = ""
+
+    @property
+    def path(self) -> str:
+        return self.via or self.owner
 
     @property
     def fields(self) -> tuple[str, ...]:
         return tuple(
-            f for f in public_fields(self.model) if f not in {self.owner, "name_normalized"}
+            f for f in public_fields(self.model) if f not in {self.path, "name_normalized"}
         )
 
     @property
@@ -76,8 +85,10 @@ class Section:
 SECTIONS = (
     Section("charges", Charge, "case"),
     Section("sentences", Sentence, "case"),
+    Section("additional_punishments", AdditionalPunishment, "case", via="sentence__case"),
     Section("recognitions", Recognition, "case"),
     Section("events", Event, "case"),
+    Section("case_links", CaseLink, "case", via="from_case"),
     Section("name_variants", NameVariant, "person"),
     Section("memberships", Membership, "person"),
     Section("detentions", Detention, "person"),
@@ -181,10 +192,10 @@ def build_snapshot(case: Case) -> dict:
         declared = public_fields(section.model)
         qs = section.model.objects.publishable().filter(
             _of_this_case(section, case),
-            **{section.owner: case if section.owner == "case" else person},
+            **{section.path: case if section.owner == "case" else person},
         )
         related = [
-            f"{name}__person" if name in {"case", "visit"} else name
+            f"{name}__person" if name in {"case", "visit", "to_case"} else name
             for name in declared
             if section.model._meta.get_field(name).is_relation
         ]
@@ -212,11 +223,18 @@ def build_snapshot(case: Case) -> dict:
 
 def _drop_hidden_links(snapshot: dict) -> None:
     """A nullable link to a record the version does not hold (an observation of an
-    internal visit, a hunger strike of another case) is left empty."""
+    internal visit, a hunger strike of another case) is left empty; an additional
+    punishment of a sentence the version does not hold is not in it."""
     visits = snapshot["visits"]
     for record in snapshot["health_observations"].values():
         if record.get("visit") and str(record["visit"]["id"]) not in visits:
             record["visit"] = None
+    sentences = snapshot["sentences"]
+    snapshot["additional_punishments"] = {
+        pk: record
+        for pk, record in snapshot["additional_punishments"].items()
+        if str(record["sentence"]["id"]) in sentences
+    }
 
 
 def _references(wanted: dict[str, set[int]], cited: set[int]) -> dict:

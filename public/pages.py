@@ -65,23 +65,13 @@ def page_models(case) -> SimpleNamespace:
         PrisonVisit=_related(person_model, "visits"),
         Source=_related(charges, "sources"),
         DeathInCustody=_related(person_model, "deaths_in_custody"),
-        # Live-only sections (not yet in the published version): empty on a public page.
-        CaseLink=_live_only(case_model, "links_out"),
-        sentence_prefetches=_extras_prefetch(case_model),
+        CaseLink=_related(case_model, "links_out"),
+        sentence_prefetches=_extras_prefetch(_related(case_model, "sentences")),
     )
 
 
-def _live_only(model, name: str):
-    try:
-        return model._meta.get_field(name).related_model
-    except Exception:  # noqa: BLE001 - the mirror has no such relation
-        return None
-
-
-def _extras_prefetch(case_model) -> tuple:
-    extras = _live_only(_related(case_model, "sentences"), "additional_punishments")
-    if extras is None:
-        return ()
+def _extras_prefetch(sentence_model) -> tuple:
+    extras = _related(sentence_model, "additional_punishments")
     return (
         Prefetch(
             "additional_punishments",
@@ -92,10 +82,9 @@ def _extras_prefetch(case_model) -> tuple:
 
 
 def case_links(m, case) -> list:
-    """Links read from both ends; the other case must be public too (live preview
-    only: links are not yet part of the published version)."""
-    if m.CaseLink is None:
-        return []
+    """Links read from both ends, while the other case is public too. On the public
+    site a link is in its from_case's version; `Case.objects.public()` of the read
+    model is the published cases, so a link to a draft or withdrawn case is not shown."""
     public_cases = m.Case.objects.public().values("pk")
     links = m.CaseLink.objects.publishable().prefetch_related(sources_prefetch(m.Source))
     return [

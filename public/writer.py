@@ -108,9 +108,9 @@ def _rewrite(person_ids: Iterable[int], extra_case_ids: Iterable[int] = ()) -> N
         pm.PublicVersion.objects.filter(person_id__in=person_ids).order_by("published_at", "pk")
     )
     case_ids = {v.case_id for v in versions} | set(extra_case_ids)
-    # out with the old
-    for section in CASE_SECTIONS:
-        _delete(MIRROR[section.key], case_id__in=case_ids)
+    # out with the old (a sentence's additional punishments before the sentence)
+    for section in reversed(CASE_SECTIONS):
+        _delete(MIRROR[section.key], **{f"{section.path}_id__in": case_ids})
     _delete(pm.PublicCase, id__in=case_ids)
     _delete(pm.PublicCase, person_id__in=person_ids)
     for section in PERSON_SECTIONS:
@@ -133,10 +133,13 @@ def _write_versions(versions) -> None:
             {"updated_at": version.content_changed_at},
         )
         for section in SECTIONS:
-            owner = {section.owner: {"id": version.case_id}} if section.owner == "case" else {}
+            if section.owner == "person":
+                owner = {"person": {"id": version.person_id}}
+            elif "__" in section.path:  # reached through a row of the version (its sentence)
+                owner = {}
+            else:  # the case itself: `case`, a link's `from_case`
+                owner = {section.path: {"id": version.case_id}}
             for pk, record in snap.get(section.key, {}).items():
-                if section.owner == "person":
-                    owner = {"person": {"id": version.person_id}}
                 tables[section.key][int(pk)] = (
                     {**record, **owner},
                     {"updated_at": version.content_changed_at},

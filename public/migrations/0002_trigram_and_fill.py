@@ -1,5 +1,5 @@
 """Trigram indexes for public name search (PostgreSQL only). The read model is filled
-by the last migration of this app (0004_fill_read_model)."""
+by the last migration of this app (0005_fill_read_model)."""
 
 from django.db import migrations
 

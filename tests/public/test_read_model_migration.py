@@ -14,7 +14,7 @@ from .conftest import text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.staged]
 
-fill = importlib.import_module("public.migrations.0004_fill_read_model").fill
+fill = importlib.import_module("public.migrations.0005_fill_read_model").fill
 
 
 def _page(client, url) -> str:
