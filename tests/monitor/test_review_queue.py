@@ -39,14 +39,15 @@ def test_a_monitors_visit_report_on_a_published_case_reaches_the_editors_queue(
     (entry,) = response.context["entries"]
     assert entry.case == published_case
     assert entry.changed_by == monitor
-    assert entry.sections == {"Health observations": 1, "Prison visits": 1}
+    # The cited source goes public with the report: listed for the editor to confirm.
+    assert entry.sections == {"Sources": 1, "Health observations": 1, "Prison visits": 1}
     page = response.content.decode()
-    assert "2 unpublished changes" in page
+    assert "3 unpublished changes" in page
     assert "by monitor" in page
     # The workspace counts it, and the case page says so.
     assert client.get(reverse("monitor:workspace")).context["review_count"] == 1
     page = client.get(reverse("monitor:case_detail", args=[published_case.pk])).content.decode()
-    assert "2 unpublished changes" in page
+    assert "3 unpublished changes" in page
     # The diff page counts per section and marks the visit as added.
     page = client.get(reverse("monitor:case_publish", args=[published_case.pk])).content.decode()
     assert "Prison visits 1" in page
