@@ -1,4 +1,4 @@
-"""Bulk import of cases from CSV (the format in DESIGN.md, "Bulk import format").
+"""Bulk import of cases from CSV (the format in docs/import-format.md).
 
 Steps:
 1. Read: decode UTF-8, check the header, keep each row's line number.

@@ -1,6 +1,6 @@
 """CSV and JSON exports of /cases/ (same filters), streamed row by row.
 
-Columns follow the bulk-import format of DESIGN.md where a column exists there,
+Columns follow the bulk-import format of docs/import-format.md where a column exists there,
 so an export can be read back by the importer; `case_url` and `slug` come first
 so a row can be cited. Values are raw codes (status `convicted`, currency
 `KZT`), not translated labels: exports are for machines and spreadsheets.

@@ -1,4 +1,4 @@
-"""The filters of /cases/, its exports and the API: one FilterSet, names as in DESIGN.md.
+"""The filters of /cases/, its exports and the API: one FilterSet, names as in docs/contracts.md.
 
 Every filter narrows a queryset of Case.objects.public() (every caller's
 does) and never confirms the existence of an internal or confidential record:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-# The public browse page is a contract (DESIGN.md: /cases/ with these filter
+# The public browse page is a contract (docs/contracts.md: /cases/ with these filter
 # names), so legal articles and facilities link to their filtered list.
 BROWSE_PATH = "/cases/"
 

@@ -14,7 +14,7 @@ from cases.importer import Outcome, import_cases
 
 class Command(BaseCommand):
     help = (
-        "Import cases from a CSV file (format: DESIGN.md, 'Bulk import format'). With errors "
+        "Import cases from a CSV file (format: docs/import-format.md). With errors "
         "present nothing is written unless --valid-only is given."
     )
 
