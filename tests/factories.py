@@ -228,3 +228,12 @@ def set_editorial_state(case, state):
     type(case).objects.filter(pk=case.pk).update(editorial_state=state)
     case.refresh_from_db()
     return case
+
+
+def publish_all() -> None:
+    """The public read model rebuilt from the live records, as if an editor had just
+    published every published case: for tests whose requests reach another process
+    (gunicorn, a live server), which the test client's rebuild-before-request cannot."""
+    from public.writer import rebuild
+
+    rebuild(from_live=True)

@@ -199,12 +199,16 @@ def test_with_the_cache_server_down_pages_still_render(client, db, settings):
         assert "Served Without Cache" in _get(client, url)[0] or url == "/stats/"
 
 
-def test_a_new_internal_record_leaves_the_cached_pages_alone_and_a_public_one_does_not(db):
-    case = f.CaseFactory()
+def test_only_a_publication_changes_the_cached_pages_not_a_new_record(db, editor):
+    case = f.CaseFactory(editorial_state="draft")
     version = cache_version()
     f.HealthObservationFactory(person=case.person, visibility="internal")
     assert cache_version() == version
     f.HealthObservationFactory(person=case.person, visibility="public")
+    assert cache_version() == version  # staged: nothing public changed yet
+    from cases import services
+
+    services.publish_case(by=editor, case=case)
     assert cache_version() != version
 
 

@@ -56,6 +56,7 @@ def _celery(*args: str) -> list[str]:
 
 def test_gunicorn_serves_the_public_site_and_healthz(stack_env, tmp_path):
     case = f.CaseFactory(person__full_name="Served Through Gunicorn")
+    f.publish_all()
     web, base = gunicorn(stack_env, tmp_path / "gunicorn.log", workers=2)
     try:
         assert get(base + "/healthz") == (200, '{"status": "ok"}')
@@ -122,6 +123,7 @@ def test_the_worker_warms_the_pages_the_web_then_serves_without_queries(
     settings.PUBLIC_PAGE_CACHE_SECONDS = 300
     settings.CELERY_TASK_ALWAYS_EAGER = True  # this process queues no warm-up of its own
     f.CaseFactory(person__full_name="Warmed By The Worker")
+    f.publish_all()
     worker = Process(
         _celery("-A", "casetracker", "worker", "--pool=solo", f"--queues={queue}"),
         {**stack_env, "PUBLIC_CACHE_WARM_DELAY": "0"},  # no waiting for quiet

@@ -24,6 +24,7 @@ def test_the_public_site_serves_while_redis_is_down_and_caches_again_after(
     transactional_db, tmp_path
 ):
     case = f.CaseFactory(person__full_name="Seen Through An Outage")
+    f.publish_all()
     redis = PrivateRedis(tmp_path)
     web = None
     try:
