@@ -584,7 +584,7 @@ def restore_publication(*, by, publication: Publication, comment: str = "") -> P
     for section in SECTIONS:
         owner = case if section.owner == "case" else person
         wanted = target.get(section.key, {})
-        rows = section.model.objects.filter(**{section.owner: owner})
+        rows = section.model.objects.filter(**{section.path: owner})
         for obj in rows.publishable().exclude(pk__in=[int(pk) for pk in wanted]):
             obj.visibility = Visibility.INTERNAL
             _save(obj, by, reason)
