@@ -964,7 +964,8 @@ class Planner:
         sure: dict[int, Person] = {}
         unsure: dict[int, Person] = {}
         for name in names:
-            for other, other_name in self.by_name.get(name_key(name), ()):
+            key = name_key(name)
+            for other, other_name in self.by_name.get(key, ()) if key else ():
                 if not _same_name(name, other_name):
                     continue
                 both_unknown = birth is None and other.birth_date is None
@@ -999,7 +1000,10 @@ class Planner:
 
     def _index_names(self, person: Person, names: list[str]) -> None:
         for name in names:
-            entries = self.by_name[name_key(name)]
+            key = name_key(name)
+            if not key:
+                continue
+            entries = self.by_name[key]
             if not any(p is person and n == name for p, n in entries):
                 entries.append((person, name))
 
