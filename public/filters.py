@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.citations import parse_citation
-from people.search import search_people
+from people.search import rank_expression, search_people, search_ranks
 from public.models import PublicCase as Case
 from public.models import PublicCharge as Charge
 from public.models import PublicDetention as Detention
@@ -147,8 +147,15 @@ class CaseFilter(django_filters.FilterSet):
         return values
 
     def filter_q(self, queryset, name, value):
+        """Cases of the people the name matches (people.search), best match first:
+        each case carries its person's `search_rank`, which listing.sort_cases puts
+        before the chosen order unless another sort is asked for."""
         people = search_people(Person.objects.publishable(), value)
-        return queryset.filter(person__in=people.values("pk"))
+        ranks = search_ranks(people, value)
+        found = queryset.filter(person__in=people.values("pk")).annotate(
+            search_rank=rank_expression("person_id", ranks)
+        )
+        return found.order_by("search_rank", *queryset.query.order_by)
 
     def filter_article(self, queryset, name, value):
         lookup = article_lookup(value)
