@@ -155,3 +155,9 @@ def test_a_too_long_query_is_a_field_error(client):
     response = client.get("/cases/", {"q": "x" * 201})
     assert response.status_code == 200
     assert 'id="q-errors"' in text(response)
+
+
+def test_the_api_people_list_ranks_alike(api, zhylanbayev):
+    marat, namesake = zhylanbayev
+    response = api.get("/api/v1/people/", {"q": "Жыланбаев Марат"})
+    assert ids(response) == [namesake.person.pk, marat.person.pk]
