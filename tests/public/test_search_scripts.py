@@ -161,3 +161,13 @@ def test_the_api_people_list_ranks_alike(api, zhylanbayev):
     marat, namesake = zhylanbayev
     response = api.get("/api/v1/people/", {"q": "Жыланбаев Марат"})
     assert ids(response) == [namesake.person.pk, marat.person.pk]
+
+
+@pytest.mark.staged
+def test_a_variant_added_since_the_publication_is_searched_only_once_published(client):
+    made = case("Marat Zhylanbayev")
+    f.publish_all()
+    f.NameVariantFactory(person=made.person, name="Marat Newname")
+    assert found(client, "Newname") == []
+    f.publish_all()
+    assert found(client, "Newname") == ["Marat Zhylanbayev"]
