@@ -33,8 +33,10 @@ from public.models import (
     PublicSentence as Sentence,
 )
 
-# ?sort= values; anything else falls back to the default.
+# ?sort= values; anything else falls back to the default (with a name search,
+# the best match first: people.search ranks).
 SORTS = {
+    "relevance": _("Best match first"),
     "arrest_desc": _("Most recent arrest first"),
     "arrest": _("Earliest arrest first"),
     "name": _("Name"),
@@ -43,13 +45,22 @@ SORTS = {
 DEFAULT_SORT = "arrest_desc"
 
 
-def sort_key(value: str | None) -> str:
-    return value if value in SORTS else DEFAULT_SORT
+def sort_key(value: str | None, searching: bool = False) -> str:
+    if value in SORTS:
+        return value
+    return "relevance" if searching else DEFAULT_SORT
 
 
 def sort_cases(cases: QuerySet, key: str | None) -> QuerySet:
-    """`cases` (from Case.objects.public()) in the order `key` names."""
-    key = sort_key(key)
+    """`cases` (from Case.objects.public(), maybe filtered) in the order `key` names.
+    Cases found by a name search (public.filters: annotated `search_rank`) come best
+    match first, then most recent arrest, unless `key` asks for another order."""
+    searching = "search_rank" in cases.query.annotations
+    key = sort_key(key, searching)
+    if key == "relevance":
+        if searching:
+            return cases.order_by("search_rank", "-arrest_date", "pk")
+        key = DEFAULT_SORT
     if key == "arrest":
         return cases.order_by("arrest_date", "pk")
     if key == "name":

@@ -18,6 +18,7 @@ from django.http import HttpResponse, JsonResponse, QueryDict, StreamingHttpResp
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from casetracker.cache import cached
@@ -56,6 +57,7 @@ FACETS = {
     "article": (counts.article_counts, counts.article_buckets),
     "organization": (counts.organization_counts, counts.organization_buckets),
     "facility": (counts.facility_counts, counts.facility_buckets),
+    "region": (counts.region_counts, counts.region_buckets),
 }
 CELL_FACETS = {
     "country": counts.by_country,
@@ -184,7 +186,7 @@ def _case_list_body(request, params) -> str:
     valid = filterset.is_valid()
     # An invalid filter shows its error and no results: ignoring it would list wrong cases.
     cases = filterset.qs if valid else Case.objects.none()
-    sort = sort_key(params.get("sort"))
+    sort = sort_key(params.get("sort"), searching=bool(filterset.form.cleaned_data.get("q")))
     total, facets = _counts(params, valid)
     paginator = Paginator(with_row_data(sort_cases(cases, sort)), settings.PUBLIC_CASES_PER_PAGE)
     paginator.count = total
@@ -342,20 +344,35 @@ def _export_filters(request):
     return filterset, given
 
 
+# ?format= of the CSV export: the import format, or the Excel variant (public.exports).
+CSV_FORMATS = ("csv", "excel")
+
+
 @require_safe
 def export_csv(request):
-    filterset, _given = _export_filters(request)
-    if not filterset.is_valid():
-        lines = [f"{field}: {error}" for field, errs in filterset.errors.items() for error in errs]
+    filterset, given = _export_filters(request)
+    errors = [f"{field}: {error}" for field, errs in _errors(filterset) for error in errs]
+    variant = request.GET.get("format") or "csv"
+    if variant not in CSV_FORMATS:
+        errors.append("format: " + _("Choose “csv” or “excel”."))
+    if errors:
         return HttpResponse(
-            "\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8"
+            "\n".join(errors) + "\n", status=400, content_type="text/plain; charset=utf-8"
         )
     cases = sort_cases(filterset.qs, request.GET.get("sort"))
+    excel = variant == "excel"
     response = StreamingHttpResponse(
-        exports.csv_lines(cases), content_type="text/csv; charset=utf-8"
+        exports.csv_lines(cases, excel=excel), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = 'attachment; filename="cases.csv"'
+    name = exports.filename(given, "csv", timezone.localdate())
+    if excel:
+        name = name.removesuffix(".csv") + "-excel.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _errors(filterset):
+    return [] if filterset.is_valid() else list(filterset.errors.items())
 
 
 @require_safe
@@ -367,5 +384,6 @@ def export_json(request):
     response = StreamingHttpResponse(
         exports.json_chunks(cases, given), content_type="application/json; charset=utf-8"
     )
-    response["Content-Disposition"] = 'inline; filename="cases.json"'
+    name = exports.filename(given, "json", timezone.localdate())
+    response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
