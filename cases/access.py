@@ -82,6 +82,15 @@ def require_may_add_to(user, case_or_person, perm: str) -> None:
         raise PermissionDenied
 
 
+def require_may_record_lifecycle(user, case_or_person) -> None:
+    """A release, a transfer or a death in custody: a change to the case (the
+    permission monitors and editors hold), on a case or person the policy lets
+    this user work on."""
+    require_perm(user, "cases.change_case")
+    if not policy.may_record_lifecycle(user, case_or_person):
+        raise PermissionDenied
+
+
 # --- one helper per model -------------------------------------------------
 
 

@@ -15,6 +15,9 @@ Rules
   A record tied to a person rather than a case (an observation without a visit,
   a hunger strike without a case) belongs to every case of that person.
   Internal reports and the names of who went on a visit follow the same rule.
+- **record a release, a transfer or a death in custody** (the workspace's
+  lifecycle forms): the edit rule of the case or person — editors and
+  administrators everywhere, a monitor on assigned cases (``may_record_lifecycle``).
 - **edit a source**: a source may be cited by several cases; a monitor may edit
   it only when every case citing it is assigned to them (an uncited source:
   only its author), so nobody rewrites what another case cites.
@@ -167,6 +170,12 @@ def may_edit(user, record) -> bool:
     if isinstance(record, Source):
         return _rules.test_rule("edit_source", user, record)
     return _rules.test_rule("work_on", user, record)
+
+
+def may_record_lifecycle(user, case_or_person) -> bool:
+    """Record a release, a transfer or a death in custody for this case or person
+    (cases.lifecycle): whoever works on it."""
+    return _rules.test_rule("work_on", user, case_or_person)
 
 
 def may_add_to(user, case_or_person) -> bool:

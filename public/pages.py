@@ -236,6 +236,49 @@ def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+def _latest_end(detentions) -> Any:
+    """The latest detention that ended otherwise than by a transfer or a death
+    (a release, an escape, a deportation): shown when nobody holds the person now.
+    `detentions` are newest first."""
+    return next(
+        (
+            d
+            for d in detentions
+            if d.end_reason and d.end_reason not in (d.EndReason.TRANSFER, d.EndReason.DEATH)
+        ),
+        None,
+    )
+
+
+def custody_context(person) -> dict:
+    """Where the person is held now, or how the last detention ended, and a death
+    in custody: for the person page (the case page computes the same itself)."""
+    detention_model = _related(type(person), "detentions")
+    death_model = _related(type(person), "deaths_in_custody")
+    detentions = list(
+        detention_model.objects.publishable()
+        .filter(person=person)
+        .select_related("facility")
+        .order_by("-started_on", "-pk")
+    )
+    for detention in detentions:
+        detention.person = person
+        detention.shown_facility = (
+            detention.facility if is_publishable(detention.facility) else None
+        )
+    death = (
+        death_model.objects.publishable().filter(person=person).select_related("facility").first()
+    )
+    if death is not None:
+        death.shown_facility = death.facility if is_publishable(death.facility) else None
+    current = next((d for d in detentions if d.is_current), None)
+    return {
+        "current_detention": current,
+        "released": None if current or death else _latest_end(detentions),
+        "death": death,
+    }
+
+
 def case_page_context(case) -> dict:
     """Context for templates/public/case_detail.html.
 
@@ -350,7 +393,7 @@ def case_page_context(case) -> dict:
         detention.person = person  # is_current reads the person's death; no query each
     current = next((d for d in detentions if d.is_current), None)
     # The latest detention ended by a release (shown when nobody holds the person now).
-    released = None if current else next((d for d in detentions if d.is_release), None)
+    released = None if current else _latest_end(detentions)
     if death is not None:
         death.shown_facility = death.facility if is_publishable(death.facility) else None
     # The sentence in force is the latest decision; the others are its history.

@@ -49,7 +49,7 @@ from . import exports
 from . import stats as counts
 from .countries import country_name
 from .listing import SORTS, sort_cases, sort_key, with_row_data
-from .pages import case_page_context, sources_prefetch
+from .pages import case_page_context, custody_context, sources_prefetch
 
 # Facets counted by a grouped query each (counts, then labelled options); the
 # others come from stats.Cells.
@@ -251,6 +251,7 @@ def _person_body(request, person) -> str:
             "memberships": memberships,
             "cases": cases,
             "citizenship": country_name(person.citizenship) if person.citizenship else "",
+            **custody_context(person),
         },
     )
 

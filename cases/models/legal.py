@@ -366,8 +366,11 @@ class Charge(SourcedRecord):
     @property
     def provision(self) -> str:
         """The provision as written, else built from its parts ("part 2, (d)")."""
-        if self.cited_as:
-            return self.cited_as
+        return self.cited_as or self.parts_display
+
+    @property
+    def parts_display(self) -> str:
+        """Part, paragraph and letter in the reader's language ("part 2, (d)")."""
         bits = []
         if self.part:
             bits.append(_("part %(n)s") % {"n": self.part})

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -22,10 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import access, policy, review, services, staleness
+from cases import access, lifecycle, policy, review, services, staleness
 from cases import evidence as evidence_rules
 from cases.models import (
     Case,
+    DeathInCustody,
     Event,
     EvidenceFile,
     HealthObservation,
@@ -164,6 +166,16 @@ def review_queue(request):
 # --- people and cases --------------------------------------------------------------
 
 
+def _lifecycle_context(user, case_or_person) -> dict:
+    person = getattr(case_or_person, "person", case_or_person)
+    return {
+        "can_record_lifecycle": user.has_perm("cases.change_case")
+        and policy.may_record_lifecycle(user, case_or_person),
+        "held_now": lifecycle.open_detention(person=person, user=user),
+        "death_recorded": DeathInCustody.objects.active().filter(person=person).exists(),
+    }
+
+
 @staff_view
 def person_detail(request, pk):
     user = request.user
@@ -173,6 +185,7 @@ def person_detail(request, pk):
         "monitor/person_detail.html",
         {
             "person": person,
+            **_lifecycle_context(user, person),
             "cases": Case.objects.active().visible_to(user).filter(person=person),
             "strikes": policy.readable(
                 user, HungerStrike.objects.active().visible_to(user).filter(person=person)
@@ -210,6 +223,7 @@ def case_detail(request, pk):
             "person": person,
             "can_edit": can_edit,
             "can_publish": access.can_publish(user),
+            **_lifecycle_context(user, case),
             "strikes": policy.readable(
                 user, HungerStrike.objects.active().visible_to(user).filter(person=person)
             ),
@@ -245,6 +259,150 @@ def case_edit(request, pk):
         if internal_only
         else "",
     )
+
+
+# --- release, transfer, death in custody -------------------------------------------------
+
+
+def _lifecycle_page(request, form, source_form, *, save, saved, back, title, intro=""):
+    """A lifecycle form and its source: on a valid POST, create the source (when
+    given) and run the service in one transaction; any field error shows the form
+    again. The change is staged like every workspace edit: a PendingChange marker
+    puts the case in the review queue; the public sees it once an editor publishes."""
+    if request.method == "POST" and all([form.is_valid(), source_form.is_valid()]):
+
+        def action():
+            with transaction.atomic():
+                sources = []
+                if source_form.given:
+                    data = _fields(source_form, forms.LifecycleSourceForm.Meta.fields)
+                    sources.append(services.create_source(by=request.user, data=data))
+                return save(form.cleaned_data, sources)
+
+        if _save_or_error(form, action):
+            messages.success(request, saved)
+            return redirect(back)
+    return render(
+        request,
+        "monitor/lifecycle_form.html",
+        {
+            "form": form,
+            "source_form": source_form,
+            "errors": forms.lifecycle_errors(form, source_form),
+            "title": title,
+            "back": back,
+            "intro": intro,
+        },
+    )
+
+
+def _held_now_intro(detention) -> str:
+    if detention is None:
+        return _("No open detention is recorded for this person: there is nothing to end.")
+    return _("Held now: %(place)s, since %(start)s.") % {
+        "place": detention.facility or _("place not known"),
+        "start": detention.started_on.display() if detention.started_on else _("date not known"),
+    }
+
+
+@staff_view
+def case_release(request, pk):
+    user = request.user
+    case = access.access_case(user, pk)
+    access.require_may_record_lifecycle(user, case)
+    detention = lifecycle.open_detention(person=case.person, user=user)
+    data = _posted(request)
+    return _lifecycle_page(
+        request,
+        forms.ReleaseForm(data, detention=detention),
+        forms.LifecycleSourceForm(data, required=False),
+        save=lambda cleaned, sources: lifecycle.end_detention(
+            by=user,
+            detention=detention,
+            ended_on=cleaned["ended_on"],
+            reason=cleaned["end_reason"],
+            sources=sources,
+        ),
+        saved=_("Release recorded. The public sees it once an editor publishes the case."),
+        back=reverse("monitor:case_detail", args=[case.pk]),
+        title=_("Record a release: %(case)s") % {"case": case},
+        intro=_held_now_intro(detention),
+    )
+
+
+@staff_view
+def case_transfer(request, pk):
+    user = request.user
+    case = access.access_case(user, pk)
+    access.require_may_record_lifecycle(user, case)
+    detention = lifecycle.open_detention(person=case.person, user=user)
+    data = _posted(request)
+    return _lifecycle_page(
+        request,
+        forms.TransferForm(data, detention=detention),
+        forms.LifecycleSourceForm(data, required=False),
+        save=lambda cleaned, sources: lifecycle.record_transfer(
+            by=user,
+            detention=detention,
+            transferred_on=cleaned["transferred_on"],
+            facility=cleaned["facility"],
+            kind=cleaned["kind"],
+            regime=cleaned["regime"],
+            sources=sources,
+        ),
+        saved=_("Transfer recorded. The public sees it once an editor publishes the case."),
+        back=reverse("monitor:case_detail", args=[case.pk]),
+        title=_("Record a transfer: %(case)s") % {"case": case},
+        intro=_held_now_intro(detention),
+    )
+
+
+@staff_view
+def person_death(request, pk):
+    user = request.user
+    person = access.access_person(user, pk)
+    access.require_may_record_lifecycle(user, person)
+    detention = lifecycle.open_detention(person=person, user=user)
+    arrests = [
+        c.arrest_date for c in Case.objects.active().filter(person=person).only("arrest_date")
+    ]
+    if detention is not None:
+        arrests.append(detention.started_on)
+    data = _posted(request)
+    # Back to the case page it was opened from (one of this person's cases).
+    case_id = request.GET.get("case", "")
+    if case_id.isdigit() and len(case_id) < 18 and person.cases.filter(pk=case_id).exists():
+        back = reverse("monitor:case_detail", args=[case_id])
+    else:
+        back = reverse("monitor:person_detail", args=[person.pk])
+    return _lifecycle_page(
+        request,
+        forms.DeathForm(
+            data,
+            instance=DeathInCustody(person=person),
+            person=person,
+            arrests=arrests,
+            visibility_choices=services.visibility_choices(by=user, person=person),
+        ),
+        forms.LifecycleSourceForm(data, required=True),
+        save=lambda cleaned, sources: lifecycle.record_death(
+            by=user,
+            person=person,
+            data=_fields_of(cleaned, forms.DeathForm.Meta.fields),
+            sources=sources,
+        ),
+        saved=_("Death in custody recorded. The public sees it once an editor publishes."),
+        back=back,
+        title=_("Record a death in custody: %(person)s") % {"person": person},
+        intro=_(
+            "Record what the sources report, and who reports it. Every open detention "
+            "ends with this death."
+        ),
+    )
+
+
+def _fields_of(cleaned: dict, names) -> dict:
+    return {name: cleaned[name] for name in names if name in cleaned}
 
 
 # --- editorial workflow ----------------------------------------------------------------
