@@ -13,11 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from cases import services
 from cases.models import (
     Case,
+    CaseOfficial,
     Event,
     EvidenceFile,
     Facility,
     HealthObservation,
     HungerStrike,
+    Official,
     PrisonVisit,
     Source,
 )
@@ -220,6 +222,60 @@ class EventForm(forms.ModelForm):
         model = Event
         fields = ["kind", "date", "title", "description", "location", "visibility"]
         widgets = {"description": _textarea(3)}
+
+
+class OfficialPartForm(forms.ModelForm):
+    """An official's part in a case: an official already recorded, or a new one."""
+
+    new_official_name = forms.CharField(
+        label=_("or a new official: full name"), max_length=300, required=False
+    )
+    new_official_kind = forms.ChoiceField(
+        label=_("new official: kind"),
+        choices=[("", _("Choose the kind"))] + list(Official.Kind.choices),
+        required=False,
+    )
+    new_official_institution = forms.CharField(
+        label=_("new official: institution"),
+        max_length=300,
+        required=False,
+        help_text=_("The court, prosecutor's office, investigative body or facility."),
+    )
+
+    class Meta:
+        model = CaseOfficial
+        fields = ["official", "role", "decision", "date", "visibility"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        officials = Official.objects.active()
+        self.fields["official"].queryset = (
+            officials.visible_to(user) if user is not None else officials
+        )
+        self.fields["official"].required = False
+
+    def clean(self):
+        data = super().clean()
+        name = (data.get("new_official_name") or "").strip()
+        if data.get("official") and name:
+            self.add_error(
+                "new_official_name", _("Choose an official or name a new one, not both.")
+            )
+        elif not data.get("official") and not name:
+            self.add_error("official", _("Choose the official, or name a new one."))
+        elif name and not data.get("new_official_kind"):
+            self.add_error("new_official_kind", _("Say what kind of official they are."))
+        return data
+
+    def new_official(self) -> dict | None:
+        name = (self.cleaned_data.get("new_official_name") or "").strip()
+        if not name:
+            return None
+        return {
+            "full_name": name,
+            "kind": self.cleaned_data["new_official_kind"],
+            "institution": self.cleaned_data.get("new_official_institution", ""),
+        }
 
 
 class HungerStrikeStartForm(forms.ModelForm):
