@@ -252,7 +252,11 @@ class OfficialPartForm(forms.ModelForm):
         self.fields["official"].queryset = (
             officials.visible_to(user) if user is not None else officials
         )
-        self.fields["official"].required = False
+        if self.instance.pk is None:
+            self.fields["official"].required = False
+        else:  # a part keeps its official or takes another recorded one
+            for name in ("new_official_name", "new_official_kind", "new_official_institution"):
+                del self.fields[name]
 
     def clean(self):
         data = super().clean()

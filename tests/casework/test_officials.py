@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from followthemoney import model
 
 from cases import services
-from cases.models import Case, CaseOfficial, Official
+from cases.models import Case, CaseOfficial, Official, PendingChange
 from tests import factories as f
 
 pytestmark = [pytest.mark.django_db, pytest.mark.staged]
@@ -97,6 +97,20 @@ def test_an_edit_to_a_part_is_public_only_at_publication(client, editor):
     assert "Changed decision" not in body(client.get(case.get_absolute_url()))
     publish(editor, case)
     assert "Changed decision" in body(client.get(case.get_absolute_url()))
+
+
+def test_renaming_an_official_puts_their_published_cases_in_the_review_queue(client, editor):
+    case = _case("Queued Prisoner")
+    part = f.CaseOfficialFactory(case=case, official__full_name="Old Name")
+    publish(editor, case)
+    assert not PendingChange.objects.filter(case=case).exists()
+    official = part.official
+    official.full_name = "New Name"
+    official.save()
+    assert PendingChange.objects.filter(case=case).exists()
+    assert "Old Name" in body(client.get(case.get_absolute_url()))  # until published
+    publish(editor, case)
+    assert "New Name" in body(client.get(case.get_absolute_url()))
 
 
 def test_the_official_page_lists_only_published_cases_and_leaves_with_them(client, editor):
@@ -232,6 +246,24 @@ def test_staff_add_an_officials_part_with_a_new_official_policy_checked(
     )
     assert response.status_code == 302
     assert Official.objects.count() == 1
+
+    # edited: the decision changes; the official is one already recorded
+    edit = f"/monitor/official-parts/{part.pk}/edit/"
+    response = client.post(
+        edit,
+        {
+            "official": part.official.pk,
+            "role": "presiding_judge",
+            "decision": "Eight years",
+            "date": "2024-03",
+            "visibility": "public",
+        },
+    )
+    assert response.status_code == 302
+    part.refresh_from_db()
+    assert part.decision == "Eight years"
+    client.force_login(other_monitor)
+    assert client.get(edit).status_code == 404  # another monitor's case: not theirs to know
 
 
 @pytest.mark.parametrize(
