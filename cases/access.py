@@ -29,6 +29,7 @@ from accounts import roles
 from cases import policy
 from cases.models import (
     Case,
+    CaseOfficial,
     Event,
     EvidenceFile,
     HealthObservation,
@@ -151,6 +152,18 @@ def access_event(user, pk, *, edit: bool = False) -> Event:
     if edit:
         _check_edit(user, event, "cases.change_event")
     return event
+
+
+def access_official_part(user, pk, *, edit: bool = False) -> CaseOfficial:
+    part = _get(
+        CaseOfficial.objects.select_related("case__person", "official"),
+        user,
+        pk,
+        by_assignment=True,
+    )
+    if edit:
+        _check_edit(user, part, "cases.change_caseofficial")
+    return part
 
 
 def access_source(user, pk, *, edit: bool = False) -> Source:

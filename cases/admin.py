@@ -14,6 +14,7 @@ from .models import (
     CareFlag,
     Case,
     CaseLink,
+    CaseOfficial,
     Charge,
     DeathInCustody,
     Detention,
@@ -26,6 +27,7 @@ from .models import (
     HealthObservation,
     HungerStrike,
     LegalArticle,
+    Official,
     PendingChange,
     PrisonVisit,
     Publication,
@@ -158,6 +160,29 @@ class CaseLinkAdmin(RecordAdmin):
     autocomplete_fields = ("from_case", "to_case", "sources")
 
 
+class CaseOfficialInline(RecordInline):
+    model = CaseOfficial
+    fields = ("official", "role", "decision", "date", "visibility", "sources")
+    autocomplete_fields = ("official", "sources")
+
+
+@admin.register(Official)
+class OfficialAdmin(RecordAdmin):
+    list_display = ("full_name", "kind", "institution", "country", "visibility")
+    list_filter = (*RecordAdmin.list_filter, "kind", "country")
+    search_fields = ("full_name", "institution")
+    prepopulated_fields = {"slug": ("full_name",)}
+
+
+@admin.register(CaseOfficial)
+class CaseOfficialAdmin(RecordAdmin):
+    list_display = ("official", "role", "case", "date", "visibility")
+    list_filter = (*RecordAdmin.list_filter, "role")
+    search_fields = ("official__full_name", "decision", "case__person__full_name")
+    autocomplete_fields = ("case", "official", "sources")
+    list_select_related = ("official", "case__person")
+
+
 class EventInline(RecordInline):
     model = Event
     fields = ("date", "kind", "title", "location", "visibility", "sources")
@@ -191,6 +216,7 @@ class CaseAdmin(RecordAdmin):
         RecognitionInline,
         EventInline,
         CaseLinkInline,
+        CaseOfficialInline,
     ]
     # The editorial state and the case's own visibility change only by publishing
     # and unpublishing (the actions below, through cases.services): shown, never edited.

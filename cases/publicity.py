@@ -22,6 +22,7 @@ from cases.models import (
     AdditionalPunishment,
     Case,
     CaseLink,
+    CaseOfficial,
     Charge,
     DeathInCustody,
     Detention,
@@ -30,6 +31,7 @@ from cases.models import (
     HealthObservation,
     HungerStrike,
     LegalArticle,
+    Official,
     PrisonVisit,
     Recognition,
     Sentence,
@@ -53,6 +55,8 @@ DECLARATIONS: tuple[Declaration, ...] = (
     # reference data: public only through a published case that needs it
     Declaration(LegalArticle, ("country", "code", "edition", "number", "title")),
     Declaration(Facility, ("name", "slug", "kind", "city", "region", "country", "postal_address")),
+    # public only while a published case shows a public part they played
+    Declaration(Official, ("full_name", "slug", "kind", "country", "institution")),
     Declaration(
         Organization, ("name", "translated_name", "slug", "kind", "country", "description")
     ),
@@ -165,6 +169,8 @@ DECLARATIONS: tuple[Declaration, ...] = (
     # a link between two cases, in the version of its from_case; shown on either
     # case's public page only while the other case is published too
     Declaration(CaseLink, ("from_case", "to_case", "kind", "note"), cites=True),
+    # an official's part in the case (the judge who sentenced, the prosecutor…)
+    Declaration(CaseOfficial, ("case", "official", "role", "decision", "date"), cites=True),
     Declaration(
         Recognition, ("case", "recognized_by", "recognizer", "recognized_on", "url"), cites=True
     ),

@@ -3,7 +3,8 @@
 A version holds everything the case's public pages show: the case's and the
 person's declared public fields, every publishable child record (public and not
 archived) with the publishable sources it cites, and the references those facts
-need (legal articles, facilities, organizations and their legal status, sources).
+need (legal articles, facilities, officials, organizations and their legal
+status, sources).
 Which fields are public is declared once, in cases.publicity: internal fields
 (internal notes, a visit's internal report and visitors, source notes, a
 confidential source's identity) are not declared, so they can never enter a
@@ -32,6 +33,7 @@ from cases.models import (
     AdditionalPunishment,
     Case,
     CaseLink,
+    CaseOfficial,
     Charge,
     DeathInCustody,
     Detention,
@@ -40,6 +42,7 @@ from cases.models import (
     HealthObservation,
     HungerStrike,
     LegalArticle,
+    Official,
     PrisonVisit,
     Recognition,
     Sentence,
@@ -89,6 +92,7 @@ SECTIONS = (
     Section("recognitions", Recognition, "case"),
     Section("events", Event, "case"),
     Section("case_links", CaseLink, "case", via="from_case"),
+    Section("case_officials", CaseOfficial, "case"),
     Section("name_variants", NameVariant, "person"),
     Section("memberships", Membership, "person"),
     Section("detentions", Detention, "person"),
@@ -103,6 +107,7 @@ SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 REFERENCES = (
     ("legal_articles", LegalArticle),
     ("facilities", Facility),
+    ("officials", Official),
     ("organizations", Organization),
     ("organization_statuses", OrganizationStatus),
     ("sources", Source),
@@ -211,6 +216,7 @@ def build_snapshot(case: Case) -> dict:
                 ("facility", "facilities"),
                 ("organization", "organizations"),
                 ("recognizer", "organizations"),
+                ("official", "officials"),
             ):
                 if name in declared and record.get(name):
                     wanted[key].add(record[name]["id"])
@@ -249,6 +255,11 @@ def _references(wanted: dict[str, set[int]], cited: set[int]) -> dict:
         str(f.pk): _record(f, public_fields(Facility), cites=False)
         for f in facilities.order_by("pk")
     }
+    officials = Official.objects.publishable().filter(pk__in=wanted["officials"])
+    refs["officials"] = {
+        str(o.pk): _record(o, public_fields(Official), cites=False)
+        for o in officials.order_by("pk")
+    }
     orgs = Organization.objects.publishable().filter(pk__in=wanted["organizations"])
     refs["organizations"] = {
         str(o.pk): _record(o, public_fields(Organization), cites=False) for o in orgs.order_by("pk")
@@ -285,6 +296,12 @@ def _drop_unshown_references(snapshot: dict) -> None:
         pk: record
         for pk, record in snapshot["memberships"].items()
         if str(record["organization"]["id"]) in refs["organizations"]
+    }
+    # an official's part is shown only with its official (an internal official: not at all)
+    snapshot["case_officials"] = {
+        pk: record
+        for pk, record in snapshot.get("case_officials", {}).items()
+        if str(record["official"]["id"]) in refs["officials"]
     }
 
 

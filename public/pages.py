@@ -66,6 +66,8 @@ def page_models(case) -> SimpleNamespace:
         Source=_related(charges, "sources"),
         DeathInCustody=_related(person_model, "deaths_in_custody"),
         CaseLink=_related(case_model, "links_out"),
+        CaseOfficial=_related(case_model, "official_parts"),
+        Official=_related(_related(case_model, "official_parts"), "official"),
         sentence_prefetches=_extras_prefetch(_related(case_model, "sentences")),
     )
 
@@ -365,6 +367,14 @@ def case_page_context(case) -> dict:
         .order_by("date", "pk")
     )
     links = case_links(m, case)
+    # The official is reference data: a part is shown only with a public official.
+    official_parts = list(
+        m.CaseOfficial.objects.publishable()
+        .filter(case=case, official__in=m.Official.objects.publishable())
+        .select_related("official")
+        .prefetch_related(sources_prefetch(m.Source))
+        .order_by("date", "pk")
+    )
     other_cases = list(
         m.Case.objects.public().filter(person=person).exclude(pk=case.pk).order_by("-arrest_date")
     )
@@ -386,6 +396,7 @@ def case_page_context(case) -> dict:
         *visits,
         *events,
         *(link for _label, _other, link in links),
+        *official_parts,
     ):
         cite.cite(record)
 
@@ -438,6 +449,7 @@ def case_page_context(case) -> dict:
         "citations": cite.entries(),
         "other_cases": other_cases,
         "case_links": links,
+        "official_parts": official_parts,
         "country": country_name(case.country),
         "cite_url": absolute(case.get_absolute_url()),
         "json_ld": json_ld(case_json_ld(case, variants, charges)),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -27,6 +27,9 @@ from public.models import (
     PublicCase as Case,
 )
 from public.models import (
+    PublicCaseOfficial as CaseOfficial,
+)
+from public.models import (
     PublicHungerStrike as HungerStrike,
 )
 from public.models import (
@@ -34,6 +37,9 @@ from public.models import (
 )
 from public.models import (
     PublicNameVariant as NameVariant,
+)
+from public.models import (
+    PublicOfficial as Official,
 )
 from public.models import (
     PublicOrganization as Organization,
@@ -45,7 +51,7 @@ from public.models import (
     PublicPerson as Person,
 )
 
-from . import exports
+from . import exports, ftm
 from . import stats as counts
 from .countries import country_name
 from .listing import SORTS, sort_cases, sort_key, with_row_data
@@ -288,6 +294,49 @@ def organization_detail(request, slug):
             "country": country_name(organization.country) if organization.country else "",
         },
     )
+
+
+@require_safe
+def official_list(request):
+    """Every official who acted in a published case, with how many such cases."""
+    officials = (
+        Official.objects.public()
+        .annotate(case_count=Count("parts__case", distinct=True))
+        .order_by("full_name", "pk")
+    )
+    for official in officials:
+        official.country_name = country_name(official.country) if official.country else ""
+    return render(request, "public/official_list.html", {"officials": officials})
+
+
+@require_safe
+def official_detail(request, slug):
+    """An official's parts in published cases (the read model holds only those)."""
+    official = get_object_or_404(Official.objects.public(), slug=slug)
+    parts = (
+        CaseOfficial.objects.public()
+        .filter(official=official, case__in=Case.objects.public())
+        .select_related("case__person")
+        .prefetch_related(sources_prefetch())
+        .order_by("-date", "-pk")
+    )
+    return render(
+        request,
+        "public/official_detail.html",
+        {
+            "official": official,
+            "parts": parts,
+            "country": country_name(official.country) if official.country else "",
+        },
+    )
+
+
+@require_safe
+def export_ftm(request):
+    """The public officials and their parts as FollowTheMoney entities (public.ftm)."""
+    response = StreamingHttpResponse(ftm.lines(), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="officials.ftm.json"'
+    return response
 
 
 def _with_bars(rows):

@@ -4,7 +4,7 @@ of the public app that reads live records (to rebuild from them: rebuild_public)
 A case's version (cases.snapshots) becomes rows of the mirror tables
 (public.models). Person-level rows (the person, name variants, detentions, …)
 are the union of the person's published cases' versions, the newest winning;
-reference rows (articles, facilities, organizations, sources) exist while a
+reference rows (articles, facilities, officials, organizations, sources) exist while a
 published version needs them. Every write bumps the public cache version once
 the transaction commits: nothing else does.
 """
@@ -175,6 +175,11 @@ def _collect_references() -> None:
     )
     _delete(
         pm.PublicFacility, id__in=set(pm.PublicFacility.objects.values_list("id", flat=True)) - used
+    )
+    officials = set(pm.PublicCaseOfficial.objects.values_list("official_id", flat=True))
+    _delete(
+        pm.PublicOfficial,
+        id__in=set(pm.PublicOfficial.objects.values_list("id", flat=True)) - officials,
     )
     orgs = set(pm.PublicMembership.objects.values_list("organization_id", flat=True))
     orgs |= set(

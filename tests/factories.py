@@ -169,6 +169,30 @@ class EventFactory(DjangoModelFactory):
     visibility = Visibility.PUBLIC
 
 
+class OfficialFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.Official
+
+    full_name = factory.Sequence(lambda n: f"Judge Official {n}")
+    slug = factory.Sequence(lambda n: f"official-{n}")
+    kind = cm.Official.Kind.JUDGE
+    country = "KZ"
+    institution = "Almaty City Court"
+    visibility = Visibility.PUBLIC
+
+
+class CaseOfficialFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.CaseOfficial
+
+    case = factory.SubFactory(CaseFactory)
+    official = factory.SubFactory(OfficialFactory)
+    role = cm.CaseOfficial.Role.PRESIDING_JUDGE
+    decision = "Sentenced to seven years"
+    date = "2024-11"
+    visibility = Visibility.PUBLIC
+
+
 class RecognitionFactory(DjangoModelFactory):
     class Meta:
         model = cm.Recognition

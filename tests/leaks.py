@@ -62,7 +62,9 @@ def seed_hidden_records():
     charge.sources.add(secret_source, f.SourceFactory(notes=f"{MARKER} notes of a public source"))
 
     # Internal and confidential records on every model.
-    hidden_orgs, hidden_articles, hidden_facilities = [], [], []
+    hidden_orgs, hidden_articles, hidden_facilities, hidden_officials = [], [], [], []
+    public_official = f.OfficialFactory(full_name="Public judge", slug="public-judge")
+    f.CaseOfficialFactory(case=case, official=public_official, decision="Public decision")
     for vis in HIDDEN:
         tag = f"{MARKER} {vis}"
         hidden_person = f.PersonFactory(full_name=f"Hiddenperson {tag}", visibility=vis)
@@ -108,6 +110,12 @@ def seed_hidden_records():
         f.EvidenceFileFactory(
             visit=hidden_visit, description=tag, original_name=tag, visibility=vis
         )
+        hidden_official = f.OfficialFactory(
+            full_name=f"Hiddenofficial {tag}", institution=tag, visibility=vis
+        )
+        hidden_officials.append(hidden_official)
+        f.CaseOfficialFactory(case=case, official=hidden_official)
+        f.CaseOfficialFactory(case=case, official=public_official, decision=tag, visibility=vis)
         f.EventFactory(case=case, title=tag, visibility=vis)
         f.EventFactory(case=case, title="Public event").sources.add(
             f.SourceFactory(title=tag, visibility=vis)
@@ -130,6 +138,9 @@ def seed_hidden_records():
     f.HungerStrikeFactory(person=draft_person, demands=f"{MARKER} draft strike")
     f.HealthObservationFactory(person=draft_person, description=f"{MARKER} draft health")
     f.NameVariantFactory(person=draft_person, name=f"Draftvariant {MARKER}")
+    draft_official = f.OfficialFactory(full_name=f"Draftofficial {MARKER}", slug="draft-official")
+    f.CaseOfficialFactory(case=draft, official=draft_official, decision=f"{MARKER} draft part")
+    f.CaseOfficialFactory(case=draft, official=public_official, decision=f"{MARKER} draft part")
     # Also a draft (second) case of the public person.
     f.CaseFactory(
         person=person, editorial_state="in_review", summary=f"{MARKER} in review", slug="in-review"
@@ -140,6 +151,8 @@ def seed_hidden_records():
         "/cases/draft-case/feed/",
         "/cases/in-review/",
         "/people/draft-person/",
+        "/officials/draft-official/",
+        *(o.get_absolute_url() for o in hidden_officials),
         *(o.get_absolute_url() for o in hidden_orgs),
         *(p.get_absolute_url() for p in pm.Person.objects.exclude(visibility="public")),
         *(c.get_absolute_url() for c in cm.Case.objects.exclude(person__visibility="public")),

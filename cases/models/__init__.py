@@ -21,6 +21,7 @@ from .legal import (
     Sentence,
     effective_sentence,
 )
+from .officials import CaseOfficial, Official
 from .sources import Event, Source
 from .staleness import CareDue, CareFlag, CareKind
 from .visits import PrisonVisit
@@ -32,6 +33,7 @@ __all__ = [
     "CareKind",
     "Case",
     "CaseLink",
+    "CaseOfficial",
     "Charge",
     "DeathInCustody",
     "Detention",
@@ -44,6 +46,7 @@ __all__ = [
     "HealthObservation",
     "HungerStrike",
     "LegalArticle",
+    "Official",
     "PendingChange",
     "PrisonVisit",
     "Publication",

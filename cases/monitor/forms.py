@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import services
 from cases.models import (
     Case,
+    CaseOfficial,
     DeathInCustody,
     Detention,
     Event,
@@ -21,6 +22,7 @@ from cases.models import (
     Facility,
     HealthObservation,
     HungerStrike,
+    Official,
     PrisonVisit,
     Source,
 )
@@ -224,6 +226,64 @@ class EventForm(forms.ModelForm):
         model = Event
         fields = ["kind", "date", "title", "description", "location", "visibility"]
         widgets = {"description": _textarea(3)}
+
+
+class OfficialPartForm(forms.ModelForm):
+    """An official's part in a case: an official already recorded, or a new one."""
+
+    new_official_name = forms.CharField(
+        label=_("or a new official: full name"), max_length=300, required=False
+    )
+    new_official_kind = forms.ChoiceField(
+        label=_("new official: kind"),
+        choices=[("", _("Choose the kind"))] + list(Official.Kind.choices),
+        required=False,
+    )
+    new_official_institution = forms.CharField(
+        label=_("new official: institution"),
+        max_length=300,
+        required=False,
+        help_text=_("The court, prosecutor's office, investigative body or facility."),
+    )
+
+    class Meta:
+        model = CaseOfficial
+        fields = ["official", "role", "decision", "date", "visibility"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        officials = Official.objects.active()
+        self.fields["official"].queryset = (
+            officials.visible_to(user) if user is not None else officials
+        )
+        if self.instance.pk is None:
+            self.fields["official"].required = False
+        else:  # a part keeps its official or takes another recorded one
+            for name in ("new_official_name", "new_official_kind", "new_official_institution"):
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        name = (data.get("new_official_name") or "").strip()
+        if data.get("official") and name:
+            self.add_error(
+                "new_official_name", _("Choose an official or name a new one, not both.")
+            )
+        elif not data.get("official") and not name:
+            self.add_error("official", _("Choose the official, or name a new one."))
+        elif name and not data.get("new_official_kind"):
+            self.add_error("new_official_kind", _("Say what kind of official they are."))
+        return data
+
+    def new_official(self) -> dict | None:
+        name = (self.cleaned_data.get("new_official_name") or "").strip()
+        if not name:
+            return None
+        return {
+            "full_name": name,
+            "kind": self.cleaned_data["new_official_kind"],
+            "institution": self.cleaned_data.get("new_official_institution", ""),
+        }
 
 
 class HungerStrikeStartForm(forms.ModelForm):

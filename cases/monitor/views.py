@@ -27,6 +27,7 @@ from cases import access, lifecycle, policy, review, services, staleness
 from cases import evidence as evidence_rules
 from cases.models import (
     Case,
+    CaseOfficial,
     DeathInCustody,
     Event,
     EvidenceFile,
@@ -233,6 +234,11 @@ def case_detail(request, pk):
             "events": policy.readable(
                 user, Event.objects.active().visible_to(user).filter(case=case)
             ),
+            "official_parts": CaseOfficial.objects.active()
+            .visible_to(user)
+            .filter(case=case)
+            .select_related("official")
+            .order_by("date", "pk"),
             "unpublished_changes": len(services.current_changes(case))
             if case.is_published
             else None,
@@ -769,6 +775,64 @@ def event_new(request, pk):
         saved=_("Event saved."),
         back=reverse("monitor:case_detail", args=[case.pk]),
         title=_("Timeline event: %(case)s") % {"case": case},
+    )
+
+
+@staff_view
+def official_part_new(request, pk):
+    """An official's part in the case (the judge who sentenced…), with a new official
+    when they are not recorded yet."""
+    user = request.user
+    case = access.access_case(user, pk)
+    access.require_may_add_to(user, case, "cases.add_caseofficial")
+    form = forms.OfficialPartForm(_posted(request), user=user)
+    back = reverse("monitor:case_detail", args=[case.pk])
+    if request.method == "POST" and form.is_valid():
+        new_official = form.new_official()
+        if new_official is not None:
+            access.require_perm(user, "cases.add_official")
+
+        try:
+            services.record_official_part(
+                by=user,
+                case=case,
+                data=_fields(form, forms.OfficialPartForm.Meta.fields),
+                new_official=new_official,
+            )
+        except ValidationError as error:
+            _official_part_errors(error, form)
+        else:
+            messages.success(request, _("Official's part saved."))
+            return redirect(back)
+    return _form_page(
+        request, form, title=_("An official's part: %(case)s") % {"case": case}, back=back
+    )
+
+
+def _official_part_errors(error: ValidationError, form) -> None:
+    """A service's errors on the form: `new_official-full_name` is `new_official_name`."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    names = {"full_name": "new_official_name", "kind": "new_official_kind"}
+    for key, errors in error.message_dict.items():
+        prefix, _sep, name = key.partition("-")
+        if prefix == "new_official" and name:
+            key = names.get(name, f"new_official_{name}")
+        form.add_error(key if key in form.fields else None, errors)
+
+
+@staff_view
+def official_part_edit(request, pk):
+    user = request.user
+    part = access.access_official_part(user, pk, edit=True)
+    return _form_view(
+        request,
+        forms.OfficialPartForm(_posted(request), instance=part, user=user),
+        save=lambda data: services.update_official_part(by=user, part=part, data=data),
+        saved=_("Official's part saved."),
+        back=reverse("monitor:case_detail", args=[part.case_id]),
+        title=_("Edit an official's part"),
     )
 
 

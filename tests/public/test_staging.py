@@ -21,6 +21,7 @@ from cases.models import (
     CaseLink,
     DeathInCustody,
     HealthObservation,
+    Official,
     Source,
 )
 from cases.publicity import DECLARATIONS
@@ -60,6 +61,9 @@ def surfaces(client, case, person, org) -> str:
         "/api/v1/health-observations/",
         "/api/v1/hunger-strikes/",
         "/api/v1/popolo.json",
+        "/officials/",
+        "/officials/export.ftm.json",
+        *(f"/officials/{slug}/" for slug in Official.objects.values_list("slug", flat=True)),
     ]
     out = []
     for url in urls:
@@ -110,6 +114,8 @@ def _world():
     records["DeathInCustody"] = DeathInCustody.objects.create(
         person=person, died_on="2024", visibility="public"
     )
+    records["CaseOfficial"] = f.CaseOfficialFactory(case=case)
+    records["Official"] = records["CaseOfficial"].official
     records["LegalArticle"] = records["Charge"].article
     records["Facility"] = records["Detention"].facility
     for name, record in records.items():
