@@ -10,8 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('public', '0004_case_links_and_additional_punishments'),
-        # the fill (0005) runs after this and builds versions with the officials' tables
+        ('public', '0005_fill_read_model'),
         ('cases', '0019_officials_records'),
     ]
 
