@@ -31,6 +31,7 @@ from cases.models import (
     HungerStrike,
     LegalArticle,
     PrisonVisit,
+    Proceeding,
     Recognition,
     Sentence,
     Source,
@@ -53,6 +54,9 @@ DECLARATIONS: tuple[Declaration, ...] = (
     # reference data: public only through a published case that needs it
     Declaration(LegalArticle, ("country", "code", "edition", "number", "title")),
     Declaration(Facility, ("name", "slug", "kind", "city", "region", "country", "postal_address")),
+    # a group trial: public while one of its cases is published (never its other cases'
+    # drafts: each co-defendant is shown through their own published version)
+    Declaration(Proceeding, ("name", "slug", "country", "court", "description")),
     Declaration(
         Organization, ("name", "translated_name", "slug", "kind", "country", "description")
     ),
@@ -109,6 +113,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
             "authority",
             "court",
             "case_number",
+            "proceeding",
             "status",
             "arrest_date",
             "verdict_date",

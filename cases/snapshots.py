@@ -41,6 +41,7 @@ from cases.models import (
     HungerStrike,
     LegalArticle,
     PrisonVisit,
+    Proceeding,
     Recognition,
     Sentence,
     Source,
@@ -103,6 +104,7 @@ SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 REFERENCES = (
     ("legal_articles", LegalArticle),
     ("facilities", Facility),
+    ("proceedings", Proceeding),
     ("organizations", Organization),
     ("organization_statuses", OrganizationStatus),
     ("sources", Source),
@@ -188,6 +190,8 @@ def build_snapshot(case: Case) -> dict:
     }
     cited: set[int] = set()
     wanted: dict[str, set[int]] = {key: set() for key, _model in REFERENCES}
+    if snapshot["case"].get("proceeding"):
+        wanted["proceedings"].add(snapshot["case"]["proceeding"]["id"])
     for section in SECTIONS:
         declared = public_fields(section.model)
         qs = section.model.objects.publishable().filter(
@@ -249,6 +253,11 @@ def _references(wanted: dict[str, set[int]], cited: set[int]) -> dict:
         str(f.pk): _record(f, public_fields(Facility), cites=False)
         for f in facilities.order_by("pk")
     }
+    proceedings = Proceeding.objects.publishable().filter(pk__in=wanted["proceedings"])
+    refs["proceedings"] = {
+        str(p.pk): _record(p, public_fields(Proceeding), cites=False)
+        for p in proceedings.order_by("pk")
+    }
     orgs = Organization.objects.publishable().filter(pk__in=wanted["organizations"])
     refs["organizations"] = {
         str(o.pk): _record(o, public_fields(Organization), cites=False) for o in orgs.order_by("pk")
@@ -271,9 +280,13 @@ def _references(wanted: dict[str, set[int]], cited: set[int]) -> dict:
 
 
 def _drop_unshown_references(snapshot: dict) -> None:
-    """Links to references that are not public (an internal facility) stay empty,
-    and a membership of an organization that is not public is not shown."""
+    """Links to references that are not public (an internal facility, an internal
+    proceeding) stay empty, and a membership of an organization that is not public
+    is not shown."""
     refs = snapshot["references"]
+    proceeding = snapshot["case"].get("proceeding")
+    if proceeding and str(proceeding["id"]) not in refs["proceedings"]:
+        snapshot["case"]["proceeding"] = None
     for section_key, name, ref_key in (
         ("detentions", "facility", "facilities"),
         ("visits", "facility", "facilities"),

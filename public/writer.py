@@ -176,6 +176,12 @@ def _collect_references() -> None:
     _delete(
         pm.PublicFacility, id__in=set(pm.PublicFacility.objects.values_list("id", flat=True)) - used
     )
+    _delete(
+        pm.PublicProceeding,
+        id__in=pm.PublicProceeding.objects.exclude(
+            id__in=pm.PublicCase.objects.exclude(proceeding_id=None).values("proceeding_id")
+        ).values("id"),
+    )
     orgs = set(pm.PublicMembership.objects.values_list("organization_id", flat=True))
     orgs |= set(
         pm.PublicRecognition.objects.exclude(recognizer_id=None).values_list(

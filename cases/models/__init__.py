@@ -21,6 +21,7 @@ from .legal import (
     Sentence,
     effective_sentence,
 )
+from .proceedings import Proceeding
 from .sources import Event, Source
 from .staleness import CareDue, CareFlag, CareKind
 from .visits import PrisonVisit
@@ -46,6 +47,7 @@ __all__ = [
     "LegalArticle",
     "PendingChange",
     "PrisonVisit",
+    "Proceeding",
     "Publication",
     "Recognition",
     "Sentence",
