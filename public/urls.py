@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/<slug:slug>/feed/", CaseFeed(), name="case_feed"),
     path("people/<slug:slug>/", views.person_detail, name="person"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization"),
+    path("proceedings/<slug:slug>/", views.proceeding_detail, name="proceeding"),
     path("stats/", views.stats, name="stats"),
     path("feed/", UpdatesFeed(), name="feed"),
 ]

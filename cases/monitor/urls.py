@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/observations/new/", views.observation_new, name="observation_new"),
     path("people/<int:pk>/hunger-strikes/new/", views.strike_start, name="strike_start"),
+    path("people/<int:pk>/relations/new/", views.relation_new, name="relation_new"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("cases/<int:pk>/submit/", views.case_submit, name="case_submit"),

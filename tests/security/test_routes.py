@@ -47,6 +47,7 @@ PUBLIC = {
     "/cases/<slug>/feed/",
     "/people/<slug>/",
     "/organizations/<slug>/",
+    "/proceedings/<slug>/",
     "/stats/",
     "/feed/",
     # The read-only public API, its schema and docs.
