@@ -141,6 +141,10 @@ def test_the_proceeding_filter_on_cases_exports_and_api(client, editor, viasna):
     ]
     api = client.get("/api/v1/cases/", {"proceeding": "viasna-leaders"}).json()
     assert api["count"] == 2
+    detail = client.get(f"/api/v1/cases/{ales.pk}/").json()
+    assert detail["proceeding"]["slug"] == "viasna-leaders"
+    assert detail["proceeding"]["url"].endswith("/proceedings/viasna-leaders/")
+    assert client.get(f"/api/v1/cases/{other.pk}/").json()["proceeding"] is None
     # an unknown slug: no results, never an error
     assert client.get("/cases/", {"proceeding": "no-such-trial"}).status_code == 200
     assert client.get("/api/v1/cases/", {"proceeding": "no-such-trial"}).json()["count"] == 0
@@ -191,6 +195,20 @@ def test_the_staff_case_form_sets_the_proceeding(client, editor, viasna):
     assert Case.objects.get(pk=ales.pk).proceeding == trial
     bad = client.post(f"/monitor/cases/{ales.pk}/edit/", {**data, "proceeding": "999999"})
     assert bad.status_code == 200 and "proceeding" in text(bad).lower()
+
+
+def test_an_edit_of_the_proceeding_puts_its_published_cases_in_the_review_queue(editor, viasna):
+    from cases.models import PendingChange
+
+    trial, (ales, valiantsin, _u) = viasna
+    publish(editor, ales)
+    publish(editor, valiantsin)
+    assert not PendingChange.objects.filter(case__in=[ales.pk, valiantsin.pk]).exists()
+    trial.court = "Minsk City Court"
+    trial.save()
+    pending = PendingChange.objects.filter(case__in=[ales.pk, valiantsin.pk])
+    assert pending.count() == 2
+    assert services.current_changes(Case.objects.get(pk=ales.pk))
 
 
 def test_the_diff_lists_the_proceeding_as_a_reference(editor, viasna):
