@@ -206,3 +206,27 @@ def test_never_in_a_version_nor_on_any_public_surface(client, prisoner, editor):
     # the linked people have no public page of their own
     for other in Person.objects.filter(full_name__contains=SECRET):
         assert client.get(f"/people/{other.slug}/").status_code == 404
+
+
+def test_merging_two_records_of_a_person_moves_their_relatives_and_lawyers(prisoner, editor):
+    from people.services import merge_people
+
+    case, mother, lawyer = prisoner
+    duplicate = f.PersonFactory(full_name="Held Persson")
+    brother = PersonRelation.objects.create(
+        person=duplicate, other=f.PersonFactory(), kind="relative", relation="brother"
+    )
+    client_of = PersonRelation.objects.create(
+        person=f.PersonFactory(), other=duplicate, kind="lawyer"
+    )
+    to_itself = PersonRelation.objects.create(
+        person=case.person, other=duplicate, kind="relative", relation="cousin"
+    )
+    merge_people(keep=case.person, merge=duplicate, by=editor)
+    brother.refresh_from_db()
+    client_of.refresh_from_db()
+    to_itself.refresh_from_db()
+    assert brother.person == case.person
+    assert client_of.other == case.person
+    assert to_itself.is_archived
+    assert policy.readable_relations(editor, case.person).count() == 3  # mother, lawyer, brother
