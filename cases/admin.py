@@ -30,6 +30,7 @@ from .models import (
     Official,
     PendingChange,
     PrisonVisit,
+    Proceeding,
     Publication,
     Recognition,
     Sentence,
@@ -207,7 +208,7 @@ class CaseAdmin(RecordAdmin):
         "court",
         "slug",
     )
-    autocomplete_fields = ("person", "assigned_monitors")
+    autocomplete_fields = ("person", "assigned_monitors", "proceeding")
     list_select_related = ("person",)
     inlines = [
         ChargeInline,
@@ -326,6 +327,31 @@ class SentenceAdmin(RecordAdmin):
     search_fields = ("case__person__full_name", "court")
     autocomplete_fields = ("case", "sources")
     list_select_related = ("case__person",)
+
+
+class ProceedingCaseInline(admin.TabularInline):
+    """The defendants' cases of a group trial (set on each case: its `proceeding`)."""
+
+    model = Case
+    fk_name = "proceeding"
+    fields = ("__str__", "status", "editorial_state")
+    readonly_fields = ("__str__", "status", "editorial_state")
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = _("defendants' cases")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Proceeding)
+class ProceedingAdmin(RecordAdmin):
+    list_display = ("name", "country", "court", "visibility")
+    list_filter = (*RecordAdmin.list_filter, "country")
+    search_fields = ("name", "court", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [ProceedingCaseInline]
 
 
 @admin.register(Facility)

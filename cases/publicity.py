@@ -33,6 +33,7 @@ from cases.models import (
     LegalArticle,
     Official,
     PrisonVisit,
+    Proceeding,
     Recognition,
     Sentence,
     Source,
@@ -57,6 +58,9 @@ DECLARATIONS: tuple[Declaration, ...] = (
     Declaration(Facility, ("name", "slug", "kind", "city", "region", "country", "postal_address")),
     # public only while a published case shows a public part they played
     Declaration(Official, ("full_name", "slug", "kind", "country", "institution")),
+    # a group trial: public while one of its cases is published (never its other cases'
+    # drafts: each co-defendant is shown through their own published version)
+    Declaration(Proceeding, ("name", "slug", "country", "court", "description")),
     Declaration(
         Organization, ("name", "translated_name", "slug", "kind", "country", "description")
     ),
@@ -113,6 +117,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
             "authority",
             "court",
             "case_number",
+            "proceeding",
             "status",
             "arrest_date",
             "verdict_date",

@@ -45,7 +45,7 @@ from cases.models import (
 from cases.snapshots import CASE_FIELDS, PERSON_FIELDS, SECTIONS, build_snapshot, diff_snapshots
 from casetracker.records import Visibility
 from casetracker.security.log import security_event_on_commit
-from people.models import Person
+from people.models import Person, PersonRelation
 from people.names import normalize_name
 
 # Case fields an assigned monitor may change while the case is live.
@@ -442,6 +442,59 @@ def update_case(*, by, case: Case, data: Mapping[str, Any]) -> Case:
     if case.health_check_interval_days != interval_before:
         refresh_health_due(person_ids=[case.person_id])
     return case
+
+
+# --- relatives and lawyers ----------------------------------------------------------
+
+RELATION_FIELDS = ("other", "kind", "relation", "since", "until", "notes", "visibility")
+
+
+def _unused_person_slug(name: str) -> str:
+    from django.utils.text import slugify
+
+    from people.names import normalize_name
+
+    base = slugify(normalize_name(name))[:200].strip("-") or "person"
+    slug, n = base, 1
+    while Person.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def add_person_relation(
+    *, by, person: Person, data: Mapping[str, Any], new_person_name: str = ""
+) -> PersonRelation:
+    """Link a relative or a lawyer to `person` (cases.policy.may_read_relations).
+
+    The linked person is an existing one (`data["other"]`) or, with
+    `new_person_name`, a new person record created with the relation's own
+    visibility (internal or confidential): never public."""
+    if by is not None and not policy.may_read_relations(by, person):
+        raise PermissionDenied(_("This person belongs to a case you are not assigned to."))
+    relation = PersonRelation(person=person)
+    _assign(relation, data, RELATION_FIELDS)
+    name = (new_person_name or "").strip()
+    if name:
+        if relation.other_id is not None:
+            raise ValidationError(
+                {"new_person_name": _("Choose a person or type a new name, not both.")}
+            )
+        other = Person(full_name=name, slug=_unused_person_slug(name))
+        other.visibility = (
+            relation.visibility
+            if relation.visibility in (Visibility.INTERNAL, Visibility.CONFIDENTIAL)
+            else Visibility.CONFIDENTIAL
+        )
+        try:
+            _save(other, by, reason="added as a relative or lawyer")
+        except ValidationError as error:
+            raise ValidationError({"new_person_name": error.messages}) from None
+        relation.other = other
+    elif relation.other_id is None:
+        raise ValidationError({"other": _("Choose a person, or type the name of a new one.")})
+    return _save(relation, by)
 
 
 # --- evidence ----------------------------------------------------------------------

@@ -44,6 +44,7 @@ from cases.models import (
     LegalArticle,
     Official,
     PrisonVisit,
+    Proceeding,
     Recognition,
     Sentence,
     Source,
@@ -108,6 +109,7 @@ REFERENCES = (
     ("legal_articles", LegalArticle),
     ("facilities", Facility),
     ("officials", Official),
+    ("proceedings", Proceeding),
     ("organizations", Organization),
     ("organization_statuses", OrganizationStatus),
     ("sources", Source),
@@ -193,6 +195,8 @@ def build_snapshot(case: Case) -> dict:
     }
     cited: set[int] = set()
     wanted: dict[str, set[int]] = {key: set() for key, _model in REFERENCES}
+    if snapshot["case"].get("proceeding"):
+        wanted["proceedings"].add(snapshot["case"]["proceeding"]["id"])
     for section in SECTIONS:
         declared = public_fields(section.model)
         qs = section.model.objects.publishable().filter(
@@ -260,6 +264,11 @@ def _references(wanted: dict[str, set[int]], cited: set[int]) -> dict:
         str(o.pk): _record(o, public_fields(Official), cites=False)
         for o in officials.order_by("pk")
     }
+    proceedings = Proceeding.objects.publishable().filter(pk__in=wanted["proceedings"])
+    refs["proceedings"] = {
+        str(p.pk): _record(p, public_fields(Proceeding), cites=False)
+        for p in proceedings.order_by("pk")
+    }
     orgs = Organization.objects.publishable().filter(pk__in=wanted["organizations"])
     refs["organizations"] = {
         str(o.pk): _record(o, public_fields(Organization), cites=False) for o in orgs.order_by("pk")
@@ -282,9 +291,13 @@ def _references(wanted: dict[str, set[int]], cited: set[int]) -> dict:
 
 
 def _drop_unshown_references(snapshot: dict) -> None:
-    """Links to references that are not public (an internal facility) stay empty,
-    and a membership of an organization that is not public is not shown."""
+    """Links to references that are not public (an internal facility, an internal
+    proceeding) stay empty, and a membership of an organization that is not public
+    is not shown."""
     refs = snapshot["references"]
+    proceeding = snapshot["case"].get("proceeding")
+    if proceeding and str(proceeding["id"]) not in refs["proceedings"]:
+        snapshot["case"]["proceeding"] = None
     for section_key, name, ref_key in (
         ("detentions", "facility", "facilities"),
         ("visits", "facility", "facilities"),

@@ -144,6 +144,9 @@ class CaseFilter(django_filters.FilterSet):
     recognized_by = django_filters.CharFilter(
         method="filter_recognized_by", label=_("Recognised by (organisation)"), max_length=220
     )
+    proceeding = django_filters.CharFilter(
+        method="filter_proceeding", label=_("Group trial (proceeding)"), max_length=220
+    )
 
     class Meta:
         model = Case
@@ -193,6 +196,11 @@ class CaseFilter(django_filters.FilterSet):
             case=OuterRef("pk"), recognizer__slug=value, recognizer__in=_public_orgs()
         )
         return queryset.filter(Exists(recognitions))
+
+    def filter_proceeding(self, queryset, name, value):
+        """The published cases of the group trial with this slug (the read model holds
+        a proceeding only while one of its cases is published)."""
+        return queryset.filter(proceeding__slug=value.strip())
 
     def filter_organization(self, queryset, name, value):
         members = Membership.objects.publishable().filter(

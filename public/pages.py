@@ -68,6 +68,7 @@ def page_models(case) -> SimpleNamespace:
         CaseLink=_related(case_model, "links_out"),
         CaseOfficial=_related(case_model, "official_parts"),
         Official=_related(_related(case_model, "official_parts"), "official"),
+        Proceeding=_related(case_model, "proceeding"),
         sentence_prefetches=_extras_prefetch(_related(case_model, "sentences")),
     )
 
@@ -100,6 +101,24 @@ def case_links(m, case) -> list:
         .select_related("from_case__person")
         .order_by("pk")
     ]
+
+
+def co_defendants(m, case) -> tuple:
+    """The case's proceeding (group trial) when it is public, and the other published
+    cases in it, each with its person: two queries, however many defendants. On the
+    public site both come from the read model, so a co-defendant whose case is a
+    draft (or was withdrawn) is not listed."""
+    proceeding = case.proceeding if case.proceeding_id else None
+    if not is_publishable(proceeding):
+        return None, []
+    others = (
+        m.Case.objects.public()
+        .filter(proceeding=proceeding)
+        .exclude(pk=case.pk)
+        .select_related("person")
+        .order_by("person__full_name", "pk")
+    )
+    return proceeding, list(others)
 
 
 def sources_prefetch(source_model=None) -> Prefetch:
@@ -375,6 +394,7 @@ def case_page_context(case) -> dict:
         .prefetch_related(sources_prefetch(m.Source))
         .order_by("date", "pk")
     )
+    proceeding, codefendants = co_defendants(m, case)
     other_cases = list(
         m.Case.objects.public().filter(person=person).exclude(pk=case.pk).order_by("-arrest_date")
     )
@@ -450,6 +470,8 @@ def case_page_context(case) -> dict:
         "other_cases": other_cases,
         "case_links": links,
         "official_parts": official_parts,
+        "proceeding": proceeding,
+        "co_defendants": codefendants,
         "country": country_name(case.country),
         "cite_url": absolute(case.get_absolute_url()),
         "json_ld": json_ld(case_json_ld(case, variants, charges)),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("officials/", views.official_list, name="official_list"),
     path("officials/export.ftm.json", views.export_ftm, name="export_ftm"),
     path("officials/<slug:slug>/", views.official_detail, name="official"),
+    path("proceedings/<slug:slug>/", views.proceeding_detail, name="proceeding"),
     path("stats/", views.stats, name="stats"),
     path("feed/", UpdatesFeed(), name="feed"),
 ]

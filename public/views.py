@@ -50,6 +50,9 @@ from public.models import (
 from public.models import (
     PublicPerson as Person,
 )
+from public.models import (
+    PublicProceeding as Proceeding,
+)
 
 from . import exports, ftm
 from . import stats as counts
@@ -258,6 +261,32 @@ def _person_body(request, person) -> str:
             "cases": cases,
             "citizenship": country_name(person.citizenship) if person.citizenship else "",
             **custody_context(person),
+        },
+    )
+
+
+@require_safe
+def proceeding_detail(request, slug):
+    """A group trial and its published cases (the read model holds a proceeding only
+    while one of its cases is published, and only the published cases)."""
+    proceeding = get_object_or_404(Proceeding.objects.public(), slug=slug)
+    body = cached("proceeding", lambda: _proceeding_body(request, proceeding), vary=[proceeding.pk])
+    return render(
+        request, "public/proceeding_detail.html", {"proceeding": proceeding, "body": body}
+    )
+
+
+def _proceeding_body(request, proceeding) -> str:
+    cases = with_row_data(Case.objects.public().filter(proceeding=proceeding)).order_by(
+        "person__full_name", "pk"
+    )
+    return _body(
+        request,
+        "proceeding_body.html",
+        {
+            "proceeding": proceeding,
+            "cases": cases,
+            "country": country_name(proceeding.country) if proceeding.country else "",
         },
     )
 

@@ -181,6 +181,12 @@ def _collect_references() -> None:
         pm.PublicOfficial,
         id__in=set(pm.PublicOfficial.objects.values_list("id", flat=True)) - officials,
     )
+    _delete(
+        pm.PublicProceeding,
+        id__in=pm.PublicProceeding.objects.exclude(
+            id__in=pm.PublicCase.objects.exclude(proceeding_id=None).values("proceeding_id")
+        ).values("id"),
+    )
     orgs = set(pm.PublicMembership.objects.values_list("organization_id", flat=True))
     orgs |= set(
         pm.PublicRecognition.objects.exclude(recognizer_id=None).values_list(

@@ -69,6 +69,28 @@ class LegalArticleFactory(DjangoModelFactory):
     visibility = Visibility.PUBLIC
 
 
+class ProceedingFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.Proceeding
+
+    name = factory.Sequence(lambda n: f"Group trial {n}")
+    slug = factory.Sequence(lambda n: f"group-trial-{n}")
+    country = "BY"
+    visibility = Visibility.PUBLIC
+
+
+class PersonRelationFactory(DjangoModelFactory):
+    """A relative (confidential, the model's default)."""
+
+    class Meta:
+        model = pm.PersonRelation
+
+    person = factory.SubFactory(PersonFactory)
+    other = factory.SubFactory(PersonFactory, visibility=Visibility.CONFIDENTIAL)
+    kind = pm.PersonRelation.Kind.RELATIVE
+    relation = "mother"
+
+
 class CaseFactory(DjangoModelFactory):
     class Meta:
         model = cm.Case

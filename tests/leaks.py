@@ -34,8 +34,13 @@ def seed_hidden_records():
     """Seed the records above; return (URLs of hidden objects, search words, filter values)."""
     # A published case of a public person, with field-level secrets on public records.
     person = f.PersonFactory(full_name="Public Person", internal_notes=f"{MARKER} person notes")
+    # a public group trial: its draft co-defendant (below) must never show
+    trial = f.ProceedingFactory(name="Public trial", slug="public-trial")
     case = f.CaseFactory(
-        person=person, slug="published-case", internal_notes=f"{MARKER} case notes"
+        person=person,
+        slug="published-case",
+        internal_notes=f"{MARKER} case notes",
+        proceeding=trial,
     )
     org = f.OrganizationFactory(name="Public Party", slug="public-party")
     f.MembershipFactory(person=person, organization=org)
@@ -63,10 +68,32 @@ def seed_hidden_records():
 
     # Internal and confidential records on every model.
     hidden_orgs, hidden_articles, hidden_facilities, hidden_officials = [], [], [], []
+    hidden_trials = []
     public_official = f.OfficialFactory(full_name="Public judge", slug="public-judge")
     f.CaseOfficialFactory(case=case, official=public_official, decision="Public decision")
     for vis in HIDDEN:
         tag = f"{MARKER} {vis}"
+        hidden_trial = f.ProceedingFactory(
+            name=f"Hiddentrial {tag}", court=tag, description=tag, visibility=vis
+        )
+        hidden_trials.append(hidden_trial)
+        f.CaseFactory(proceeding=hidden_trial, summary="A case in a hidden trial")
+        # relatives and lawyers are never public, whatever the linked person's record says
+        pm.PersonRelation.objects.create(
+            person=person,
+            other=f.PersonFactory(full_name=f"Hiddenrelative {tag}", visibility=vis),
+            kind=pm.PersonRelation.Kind.RELATIVE,
+            relation=tag,
+            notes=tag,
+            visibility=vis,
+        )
+        pm.PersonRelation.objects.create(
+            person=person,
+            other=f.PersonFactory(full_name=f"Hiddenlawyer {tag}"),
+            kind=pm.PersonRelation.Kind.LAWYER,
+            notes=tag,
+            visibility=vis,
+        )
         hidden_person = f.PersonFactory(full_name=f"Hiddenperson {tag}", visibility=vis)
         f.CaseFactory(person=hidden_person, summary=f"{tag} case of a hidden person")
         f.CaseFactory(person=person, visibility=vis, summary=f"{tag} hidden case")
@@ -132,6 +159,7 @@ def seed_hidden_records():
         editorial_state=cm.Case.EditorialState.DRAFT,
         summary=f"{MARKER} draft summary",
         country="RU",
+        proceeding=trial,
     )
     f.ChargeFactory(case=draft, wording=f"{MARKER} draft charge")
     f.EventFactory(case=draft, title=f"{MARKER} draft event")
@@ -154,6 +182,7 @@ def seed_hidden_records():
         "/officials/draft-official/",
         *(o.get_absolute_url() for o in hidden_officials),
         *(o.get_absolute_url() for o in hidden_orgs),
+        *(t.get_absolute_url() for t in hidden_trials),
         *(p.get_absolute_url() for p in pm.Person.objects.exclude(visibility="public")),
         *(c.get_absolute_url() for c in cm.Case.objects.exclude(person__visibility="public")),
         *(c.get_absolute_url() for c in cm.Case.objects.exclude(visibility="public")),
@@ -167,11 +196,16 @@ def seed_hidden_records():
         "Hiddenparty",
         "Hiddensite",
         "Hiddenarticle",
+        "Hiddentrial",
+        "Hiddenrelative",
+        "Hiddenlawyer",
     ]
     filters = [
         *({"organization": o.slug} for o in hidden_orgs),
         *({"article": str(a.pk)} for a in hidden_articles),
         *({"facility": x.slug} for x in hidden_facilities),
+        *({"proceeding": t.slug} for t in hidden_trials),
+        {"proceeding": "public-trial"},
         {"organization": "public-party"},
         {"article": str(article.pk)},
         {"facility": "public-colony"},

@@ -22,6 +22,7 @@ from .legal import (
     effective_sentence,
 )
 from .officials import CaseOfficial, Official
+from .proceedings import Proceeding
 from .sources import Event, Source
 from .staleness import CareDue, CareFlag, CareKind
 from .visits import PrisonVisit
@@ -49,6 +50,7 @@ __all__ = [
     "Official",
     "PendingChange",
     "PrisonVisit",
+    "Proceeding",
     "Publication",
     "Recognition",
     "Sentence",

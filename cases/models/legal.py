@@ -131,6 +131,15 @@ class Case(FSMModelMixin, Record):
     )
     court = models.CharField(_("court"), max_length=300, blank=True)
     case_number = models.CharField(_("case number"), max_length=100, blank=True)
+    # a group trial this case is heard in, with its co-defendants' cases
+    proceeding = models.ForeignKey(
+        "cases.Proceeding",
+        verbose_name=_("proceeding (group trial)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     arrest_date = PartialDateField(
         _("arrest or first action"),

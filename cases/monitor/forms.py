@@ -24,10 +24,12 @@ from cases.models import (
     HungerStrike,
     Official,
     PrisonVisit,
+    Proceeding,
     Source,
 )
 from casetracker.partial_dates import FORMAT_HELP, PartialDate, certainly_after, not_in_future
 from casetracker.records import Visibility
+from people.models import Person, PersonRelation
 
 
 class DateInput(forms.DateInput):
@@ -523,6 +525,7 @@ class CaseForm(forms.ModelForm):
             "authority",
             "court",
             "case_number",
+            "proceeding",
             "status",
             "arrest_date",
             "verdict_date",
@@ -532,6 +535,51 @@ class CaseForm(forms.ModelForm):
             "visit_interval_days",
         ]
         widgets = {"summary": _textarea(6), "internal_notes": _textarea(4)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proceeding"].queryset = Proceeding.objects.active()
+
+
+class PersonRelationForm(forms.ModelForm):
+    """A relative or a lawyer: an existing person, or a new one by name."""
+
+    class Meta:
+        model = PersonRelation
+        fields = ["kind", "relation", "other", "since", "until", "notes", "visibility"]
+        widgets = {"notes": _textarea(3)}
+
+    new_person_name = forms.CharField(
+        label=_("or a new person's full name"),
+        required=False,
+        max_length=200,
+        help_text=_("Creates a person record with the same visibility (never public)."),
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["other"].required = False
+        self.fields["other"].queryset = (
+            Person.objects.active().exclude(pk=person.pk).order_by("full_name", "pk")
+        )
+        self.fields["other"].label = _("Linked person (existing)")
+        self.order_fields(
+            ["kind", "relation", "other", "new_person_name", "since", "until", "notes"]
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        other, name = cleaned.get("other"), (cleaned.get("new_person_name") or "").strip()
+        if other and name:
+            self.add_error("new_person_name", _("Choose a person or type a new name, not both."))
+        elif not other and not name and "other" not in self.errors:
+            self.add_error("other", _("Choose a person, or type the name of a new one."))
+        return cleaned
+
+    def _post_clean(self):
+        # `other` may be empty here (a new person is created by the service): the
+        # model's own checks run there, with the person in place.
+        pass
 
 
 class CaseInternalForm(forms.ModelForm):

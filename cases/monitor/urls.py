@@ -14,6 +14,7 @@ urlpatterns = [
     path("people/<int:pk>/observations/new/", views.observation_new, name="observation_new"),
     path("people/<int:pk>/hunger-strikes/new/", views.strike_start, name="strike_start"),
     path("people/<int:pk>/death/", views.person_death, name="person_death"),
+    path("people/<int:pk>/relations/new/", views.relation_new, name="relation_new"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/release/", views.case_release, name="case_release"),
     path("cases/<int:pk>/transfer/", views.case_transfer, name="case_transfer"),

@@ -202,7 +202,53 @@ def person_detail(request, pk):
             "visits": policy.readable(
                 user, PrisonVisit.objects.active().visible_to(user).filter(person=person)
             ).select_related("facility")[:30],
+            **_relations(user, person),
         },
+    )
+
+
+def _relations(user, person) -> dict:
+    """Relatives and lawyers, for the users cases.policy lets read them (else nothing:
+    neither the list nor the link to add one)."""
+    readable = policy.may_read_relations(user, person)
+    return {
+        "relations_readable": readable,
+        "relations": policy.readable_relations(user, person).select_related("other")
+        if readable
+        else [],
+        "can_add_relation": readable and user.has_perm("people.add_personrelation"),
+    }
+
+
+@staff_view
+def relation_new(request, pk):
+    user = request.user
+    person = access.access_person(user, pk)
+    access.require_perm(user, "people.add_personrelation")
+    if not policy.may_read_relations(user, person):
+        raise PermissionDenied
+    form = forms.PersonRelationForm(_posted(request), person=person)
+    back = reverse("monitor:person_detail", args=[person.pk])
+    if request.method == "POST" and form.is_valid():
+        data = _fields(form, [n for n in type(form).Meta.fields])
+        name = form.cleaned_data.get("new_person_name", "")
+        if _save_or_error(
+            form,
+            lambda: services.add_person_relation(
+                by=user, person=person, data=data, new_person_name=name
+            ),
+        ):
+            messages.success(request, _("Relative or lawyer saved."))
+            return redirect(back)
+    return _form_page(
+        request,
+        form,
+        title=_("Relative or lawyer of %(person)s") % {"person": person},
+        back=back,
+        intro=_(
+            "Never shown publicly. Read only by editors, administrators and the monitors "
+            "assigned to this person's cases."
+        ),
     )
 
 
@@ -244,6 +290,7 @@ def case_detail(request, pk):
             else None,
             "publications": Publication.objects.for_case(case).select_related("actor")[:20],
             "comment_form": forms.CommentForm(),
+            **_relations(user, person),
         },
     )
 

@@ -60,7 +60,7 @@ def _sources() -> Prefetch:
 def cases() -> QuerySet:
     return (
         Case.objects.public()
-        .select_related("person")
+        .select_related("person", "proceeding")
         .prefetch_related(
             Prefetch(
                 "charges",

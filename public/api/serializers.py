@@ -52,6 +52,9 @@ from public.models import (
     PublicPerson as Person,
 )
 from public.models import (
+    PublicProceeding as Proceeding,
+)
+from public.models import (
     PublicRecognition as Recognition,
 )
 from public.models import (
@@ -142,6 +145,16 @@ class PersonRefSerializer(PublicModelSerializer):
         fields = ["id", "url", "slug", "full_name"]
 
 
+class ProceedingRefSerializer(PublicModelSerializer):
+    """The group trial a case is heard in (its page lists the published co-defendants)."""
+
+    url = PublicPageUrl()
+
+    class Meta:
+        model = Proceeding
+        fields = ["id", "url", "slug", "name", "court"]
+
+
 class OrganizationRefSerializer(PublicModelSerializer):
     url = PublicPageUrl()
 
@@ -219,6 +232,7 @@ class EventSerializer(PublicModelSerializer):
 class CaseSerializer(PublicModelSerializer):
     url = PublicPageUrl()
     person = PersonRefSerializer()
+    proceeding = ProceedingRefSerializer(allow_null=True)
     charges = ChargeSerializer(source="public_charges", many=True)
     sentences = SentenceSerializer(source="public_sentences", many=True)
     recognitions = RecognitionSerializer(source="public_recognitions", many=True)
@@ -237,6 +251,7 @@ class CaseSerializer(PublicModelSerializer):
             "authority",
             "court",
             "case_number",
+            "proceeding",
             "status",
             "arrest_date",
             "verdict_date",

@@ -48,6 +48,8 @@ def surfaces(client, case, person, org) -> str:
         f"/cases/{case.slug}/feed/",
         f"/people/{person.slug}/",
         f"/organizations/{org.slug}/",
+        "/proceedings/staged-trial/",
+        "/cases/?proceeding=staged-trial",
         "/stats/",
         "/feed/",
         "/cases/export.csv",
@@ -76,7 +78,10 @@ def surfaces(client, case, person, org) -> str:
 def _world():
     """A published case with one public record of every declared model."""
     person = f.PersonFactory(full_name="Staged Person")
-    case = f.CaseFactory(person=person, editorial_state=Case.EditorialState.DRAFT)
+    proceeding = f.ProceedingFactory(slug="staged-trial")
+    case = f.CaseFactory(
+        person=person, editorial_state=Case.EditorialState.DRAFT, proceeding=proceeding
+    )
     source = f.SourceFactory()
     org = f.OrganizationFactory()
     status = OrganizationStatus.objects.create(
@@ -85,6 +90,7 @@ def _world():
     records = {
         "Person": person,
         "Case": case,
+        "Proceeding": proceeding,
         "Source": source,
         "Organization": org,
         "OrganizationStatus": status,

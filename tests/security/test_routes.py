@@ -50,6 +50,7 @@ PUBLIC = {
     "/officials/",
     "/officials/export.ftm.json",
     "/officials/<slug>/",
+    "/proceedings/<slug>/",
     "/stats/",
     "/feed/",
     # The read-only public API, its schema and docs.
