@@ -181,7 +181,8 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(Exists(detentions))
 
     def filter_year(self, queryset, name, value):
-        return queryset.filter(arrest_date__startswith=f"{int(value):04d}")
+        # An uncertain date counts in its earliest possible year ("before X": the year of X).
+        return queryset.filter(arrest_date__earliest_year=f"{int(value):04d}")
 
     def filter_min_months(self, queryset, name, value):
         sentences = Sentence.objects.publishable().filter(

@@ -51,7 +51,7 @@ def sort_cases(cases: QuerySet, key: str | None) -> QuerySet:
     """`cases` (from Case.objects.public()) in the order `key` names."""
     key = sort_key(key)
     if key == "arrest":
-        return cases.order_by("arrest_date", "pk")
+        return cases.order_by("arrest_date__sortable", "pk")
     if key == "name":
         return cases.order_by("person__full_name", "pk")
     if key == "sentence":
@@ -63,9 +63,9 @@ def sort_cases(cases: QuerySet, key: str | None) -> QuerySet:
             .values("term_months")[:1]
         )
         return cases.annotate(longest_term=Subquery(longest)).order_by(
-            F("longest_term").desc(nulls_last=True), "-arrest_date", "pk"
+            F("longest_term").desc(nulls_last=True), "-arrest_date__sortable", "pk"
         )
-    return cases.order_by("-arrest_date", "pk")
+    return cases.order_by("-arrest_date__sortable", "pk")
 
 
 def with_row_data(cases: QuerySet) -> QuerySet:

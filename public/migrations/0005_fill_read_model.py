@@ -19,5 +19,5 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("public", "0004_case_links_and_additional_punishments")]
+    dependencies = [("public", "0006_dates")]
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
