@@ -85,7 +85,7 @@ def with_row_data(cases: QuerySet) -> QuerySet:
             ),
             Prefetch(
                 "sentences",
-                queryset=Sentence.objects.public().order_by("sentenced_on", "pk"),
+                queryset=Sentence.objects.public().order_by("sentenced_on__sortable", "pk"),
                 to_attr="public_sentences",
             ),
         )
@@ -125,7 +125,7 @@ def with_export_data(cases: QuerySet) -> QuerySet:
             queryset=Detention.objects.public()
             .current()
             .select_related("facility")
-            .order_by("-started_on", "-pk"),
+            .order_by("-started_on__sortable", "-pk"),
             to_attr="current_detentions",
         ),
     )

@@ -272,7 +272,7 @@ def case_page_context(case) -> dict:
         m.Sentence.objects.publishable()
         .filter(case=case)
         .prefetch_related(sources_prefetch(m.Source), *m.sentence_prefetches)
-        .order_by("sentenced_on", "pk")
+        .order_by("sentenced_on__sortable", "pk")
     )
     recognitions = list(
         m.Recognition.objects.publishable()
@@ -291,7 +291,7 @@ def case_page_context(case) -> dict:
         .filter(person=person)
         .select_related("facility")
         .prefetch_related(sources_prefetch(m.Source))
-        .order_by("-started_on", "-pk")
+        .order_by("-started_on__sortable", "-pk")
     )
     death = (
         m.DeathInCustody.objects.publishable()

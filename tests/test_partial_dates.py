@@ -6,6 +6,16 @@ from django.core.exceptions import ValidationError
 from casetracker.partial_dates import PartialDate, PartialDateField
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages and displays are read in English (a request may have left another
+    language active)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.mark.parametrize(
     ("text", "earliest", "latest", "precision"),
     [
