@@ -104,7 +104,7 @@ def record_death(
         if field in data:
             setattr(death, field, data[field])
     open_detentions = list(
-        Detention.objects.current().filter(person=person).order_by("-started_on", "-pk")
+        Detention.objects.current().filter(person=person).order_by("-started_on__sortable", "-pk")
     )
     death.detention = open_detentions[0] if open_detentions else None
     _require_edit(by, person)

@@ -227,7 +227,8 @@ class CaseFilter(django_filters.FilterSet):
     def filter_year(self, queryset, name, value):
         if value == UNKNOWN_YEAR:
             return queryset.filter(Q(arrest_date="") | Q(arrest_date__isnull=True))
-        return queryset.filter(arrest_date__startswith=value)
+        # An uncertain date counts in its earliest possible year ("before X": the year of X).
+        return queryset.filter(arrest_date__earliest_year=f"{int(value):04d}")
 
     def filter_min_months(self, queryset, name, value):
         sentences = Sentence.objects.publishable().filter(

@@ -62,7 +62,7 @@ def sort_cases(cases: QuerySet, key: str | None) -> QuerySet:
             return cases.order_by("search_rank", "-arrest_date", "pk")
         key = DEFAULT_SORT
     if key == "arrest":
-        return cases.order_by("arrest_date", "pk")
+        return cases.order_by("arrest_date__sortable", "pk")
     if key == "name":
         return cases.order_by("person__full_name", "pk")
     if key == "sentence":
@@ -74,9 +74,9 @@ def sort_cases(cases: QuerySet, key: str | None) -> QuerySet:
             .values("term_months")[:1]
         )
         return cases.annotate(longest_term=Subquery(longest)).order_by(
-            F("longest_term").desc(nulls_last=True), "-arrest_date", "pk"
+            F("longest_term").desc(nulls_last=True), "-arrest_date__sortable", "pk"
         )
-    return cases.order_by("-arrest_date", "pk")
+    return cases.order_by("-arrest_date__sortable", "pk")
 
 
 def with_row_data(cases: QuerySet) -> QuerySet:
@@ -96,7 +96,7 @@ def with_row_data(cases: QuerySet) -> QuerySet:
             ),
             Prefetch(
                 "sentences",
-                queryset=Sentence.objects.public().order_by("sentenced_on", "pk"),
+                queryset=Sentence.objects.public().order_by("sentenced_on__sortable", "pk"),
                 to_attr="public_sentences",
             ),
         )
@@ -136,7 +136,7 @@ def with_export_data(cases: QuerySet) -> QuerySet:
             queryset=Detention.objects.public()
             .current()
             .select_related("facility")
-            .order_by("-started_on", "-pk"),
+            .order_by("-started_on__sortable", "-pk"),
             to_attr="current_detentions",
         ),
     )

@@ -152,11 +152,16 @@ def display_date(value: PartialDate | dt.date | None) -> str:
     return date_format(value, "DATE_FORMAT")
 
 
+def _uncertain(value) -> bool:
+    """An approximate, uncertain or bounded date (what is computed from it is approximate)."""
+    return isinstance(value, PartialDate) and value.is_uncertain
+
+
 def date_key(value: PartialDate | dt.date | None) -> str:
     """A sort key shared by partial dates and dates (both sort as ISO strings)."""
     if not value:
         return ""
-    return str(value) if isinstance(value, PartialDate) else value.isoformat()
+    return value.sort_key() if isinstance(value, PartialDate) else value.isoformat()
 
 
 class Citations:
@@ -331,7 +336,7 @@ def case_page_context(case) -> dict:
         m.Sentence.objects.publishable()
         .filter(case=case)
         .prefetch_related(sources_prefetch(m.Source), *m.sentence_prefetches)
-        .order_by("sentenced_on", "pk")
+        .order_by("sentenced_on__sortable", "pk")
     )
     recognitions = list(
         m.Recognition.objects.publishable()
@@ -350,7 +355,7 @@ def case_page_context(case) -> dict:
         .filter(person=person)
         .select_related("facility")
         .prefetch_related(sources_prefetch(m.Source))
-        .order_by("-started_on", "-pk")
+        .order_by("-started_on__sortable", "-pk")
     )
     death = (
         m.DeathInCustody.objects.publishable()
@@ -396,7 +401,10 @@ def case_page_context(case) -> dict:
     )
     proceeding, codefendants = co_defendants(m, case)
     other_cases = list(
-        m.Case.objects.public().filter(person=person).exclude(pk=case.pk).order_by("-arrest_date")
+        m.Case.objects.public()
+        .filter(person=person)
+        .exclude(pk=case.pk)
+        .order_by("-arrest_date__sortable", "pk")
     )
 
     # Facilities are reference data reached by a foreign key: hide one that is not public.
@@ -438,9 +446,13 @@ def case_page_context(case) -> dict:
     for sentence in sentences:
         sentence.term_display = format_term(sentence.term_months, sentence.term_days)
         sentence.release = sentence.expected_release(held_since)
+        # Computed from an uncertain date's earliest bound: the page says "about".
+        basis = sentence.ends_on or sentence.starts_on or held_since
+        sentence.release_approximate = bool(sentence.release) and _uncertain(basis)
         sentence.in_force = sentence is effective
         sentence.extras = getattr(sentence, "public_extras", [])
     release = effective.release if effective is not None and current else None
+    release_approximate = bool(release) and effective.release_approximate
     ongoing = [s for s in strikes if s.is_ongoing]
     for strike in strikes:
         strike.days = strike.day_count(today)
@@ -458,7 +470,9 @@ def case_page_context(case) -> dict:
         "released": released,
         "death": death,
         "days_in_detention": current.days(today) if current else None,
+        "days_approximate": bool(current) and _uncertain(current.started_on),
         "expected_release": release,
+        "release_approximate": release_approximate,
         "strikes": strikes,
         "ongoing_strikes": ongoing,
         "observations": observations,

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db import connections
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from casetracker.records import publishable_q
@@ -179,7 +178,7 @@ class Cells:
         self.rows = [
             (dict(zip(self.DIMENSIONS, key, strict=True)), n)
             for *key, n in cases.order_by()
-            .annotate(year=Substr("arrest_date", 1, 4), hunger_strike=Exists(ongoing))
+            .annotate(year=F("arrest_date__earliest_year"), hunger_strike=Exists(ongoing))
             .values_list("country", "status", "year", "hunger_strike")
             .annotate(n=Count("pk"))
         ]

@@ -80,7 +80,7 @@ def _ongoing_strikes():
     case_slug = (
         Case.objects.public()
         .filter(person=OuterRef("person"))
-        .order_by("-arrest_date", "pk")
+        .order_by("-arrest_date__sortable", "pk")
         .values("slug")[:1]
     )
     strikes = list(
@@ -243,7 +243,7 @@ def person_detail(request, slug):
 
 def _person_body(request, person) -> str:
     cases = with_row_data(Case.objects.public().filter(person=person)).order_by(
-        "-arrest_date", "pk"
+        "-arrest_date__sortable", "pk"
     )
     memberships = (
         Membership.objects.public()
@@ -307,7 +307,7 @@ def organization_detail(request, slug):
         .prefetch_related(
             Prefetch(
                 "person__cases",
-                queryset=Case.objects.public().order_by("-arrest_date", "pk"),
+                queryset=Case.objects.public().order_by("-arrest_date__sortable", "pk"),
                 to_attr="public_cases",
             )
         )

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
@@ -186,7 +187,7 @@ class Case(FSMModelMixin, Record):
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-        ordering = ["-arrest_date", "pk"]
+        ordering = [F("arrest_date__sortable").desc(), "pk"]
         permissions = [("publish_case", _("Can publish and unpublish cases"))]
         indexes = [
             # every public query: WHERE editorial_state='published' AND visibility='public'
@@ -506,7 +507,7 @@ class Sentence(SourcedRecord):
     class Meta:
         verbose_name = _("sentence")
         verbose_name_plural = _("sentences")
-        ordering = ["case", "sentenced_on", "pk"]
+        ordering = ["case", F("sentenced_on__sortable").asc(), "pk"]
         indexes = [
             # /cases/?min_months=&max_months=
             models.Index(fields=["term_months"], name="sentence_term_idx"),

@@ -69,8 +69,15 @@ from .links import browse_url, public_url
 PARTIAL_DATE_SCHEMA = {
     "type": "string",
     "nullable": True,
-    "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
-    "description": "Partial date: YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source.",
+    "pattern": (
+        r"^(\d{4}(-\d{2}(-\d{2})?)?[~?%]?|\.\./\d{4}(-\d{2}(-\d{2})?)?"
+        r"|\d{4}(-\d{2}(-\d{2})?)?/(\.\.|\d{4}(-\d{2}(-\d{2})?)?))$"
+    ),
+    "description": (
+        "Partial date as EDTF (ISO 8601-2, level 1): YYYY, YYYY-MM or YYYY-MM-DD, as precise "
+        "as the source; approximate 2024-11~, uncertain 2024?, before ../2021-03, "
+        "after 2021-03/.., between 2017/2018."
+    ),
     "example": "2024-11",
 }
 
