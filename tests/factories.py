@@ -283,3 +283,19 @@ def publish_all() -> None:
     from public.writer import rebuild
 
     rebuild(from_live=True)
+
+
+def empty_case_inlines() -> dict[str, str]:
+    """The management data of every inline of the case admin, with no rows: what a
+    POST to the case's admin form must carry, whatever inlines it has."""
+    from django.contrib import admin
+    from django.forms.models import _get_foreign_key
+
+    from cases.models import Case
+
+    data = {}
+    for inline in admin.site._registry[Case].inlines:
+        fk = _get_foreign_key(Case, inline.model, fk_name=inline.fk_name)
+        prefix = fk.remote_field.get_accessor_name(model=inline.model).replace("+", "")
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    return data

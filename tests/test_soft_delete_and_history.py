@@ -75,11 +75,7 @@ def test_history_records_who_changed_what_through_the_admin(client, administrato
         "arrest_date": "2024-01-10",
         "editorial_state": case.editorial_state,
         "visibility": case.visibility,
-        **{
-            f"{p}-{k}": "0"
-            for p in ("charges", "sentences", "detentions", "recognitions", "events", "links_out")
-            for k in ("TOTAL_FORMS", "INITIAL_FORMS")
-        },
+        **f.empty_case_inlines(),
     }
     response = client.post(f"/admin/cases/case/{case.pk}/change/", data)
     assert response.status_code == 302

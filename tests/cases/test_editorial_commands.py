@@ -107,18 +107,7 @@ def _admin_post(case, **overrides):
         "summary": "Edited in the admin",
         "editorial_state": "published",
         "visibility": "public",
-        **{
-            f"{prefix}-{k}": v
-            for prefix in (
-                "charges",
-                "sentences",
-                "detentions",
-                "recognitions",
-                "events",
-                "links_out",
-            )
-            for k, v in {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0"}.items()
-        },
+        **f.empty_case_inlines(),
         **overrides,
     }
 

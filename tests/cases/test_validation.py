@@ -163,18 +163,7 @@ def test_case_without_errors_is_saved_by_the_admin(admin_client):
             "arrest_date": "2024-11",
             "editorial_state": "draft",
             "visibility": "public",
-            **{
-                f"{prefix}-{k}": v
-                for prefix in (
-                    "charges",
-                    "sentences",
-                    "detentions",
-                    "recognitions",
-                    "events",
-                    "links_out",
-                )
-                for k, v in {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0"}.items()
-            },
+            **f.empty_case_inlines(),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -153,4 +153,5 @@ def test_the_dump_is_streamed_not_held_in_memory(tmp_path, evidence_dir):
     dump = b"".join(backups.decrypted_chunks(tmp_path / "backup" / backups.DUMP, key))
     plain = len(gzip.decompress(dump))
     assert plain > 5_000_000
-    assert peak < plain / 3, (peak, plain)
+    # the old backup peaked at twice the dump; a table at a time stays well under it
+    assert peak < plain / 2, (peak, plain)
