@@ -3,7 +3,9 @@
 Synthetic people and cases carry is_synthetic=True; synthetic organizations,
 facilities and legal articles have slugs or titles prefixed "synthetic-"/"[synthetic]",
 so `clear_synthetic()` removes exactly what `seed()` made. Everything is written
-with bulk_create in batches (no per-row save(), no history rows).
+with bulk_create in batches (no per-row save(), no history rows); the cases are
+then published through cases.services.publish_many (a Publication with its
+version per case, by the demo publisher), a batch at a time.
 """
 
 from __future__ import annotations
@@ -249,7 +251,6 @@ def seed(
                 if status in ("convicted", "appeal", "released")
                 else "",
                 summary=f"Synthetic case of {p.full_name}, generated for benchmarks.",
-                editorial_state=Case.EditorialState.PUBLISHED,
                 visibility=PUBLIC,
                 is_synthetic=True,
             )
@@ -350,9 +351,17 @@ def seed(
     from .health import refresh_health_due
 
     refresh_health_due(person_ids=[p.pk for p in persons])
-    from public.writer import rebuild
+    # Published through the editorial road, in bulk: a Publication with its
+    # version per case, the read model written a batch at a time.
+    from .demo import demo_publisher
+    from .services import publish_many
 
-    rebuild()  # the new published cases get their versions and public rows
+    publish_many(
+        by=demo_publisher(),
+        cases=cases,
+        comment="Synthetic data, published by seed_synthetic.",
+        progress=lambda done, total: progress(f"published: {done}/{total}"),
+    )
     return {
         "people": len(persons),
         "cases": len(cases),
