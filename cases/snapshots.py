@@ -20,13 +20,16 @@ current version against the last one, a restore writes a stored version back
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Model, Prefetch
 from django.db.models.fields.files import FieldFile
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cases.models import (
@@ -51,6 +54,9 @@ from casetracker.partial_dates import PartialDate
 from people.models import Membership, NameVariant, Organization, OrganizationStatus, Person
 
 SNAPSHOT_VERSION = 2
+
+# While a batch of versions is built: the label of each record a row points to.
+_LABELS: contextvars.ContextVar[dict | None] = contextvars.ContextVar("labels", default=None)
 
 # The owner of the page is implied by the version: not repeated in its records.
 CASE_FIELDS = tuple(f for f in public_fields(Case) if f != "person")
@@ -121,7 +127,15 @@ def _json_value(obj: Model, name: str):
     model_field = obj._meta.get_field(name)
     if model_field.is_relation:
         related = getattr(obj, name)
-        return None if related is None else {"id": related.pk, "label": str(related)}
+        if related is None:
+            return None
+        labels = _LABELS.get()
+        if labels is None:
+            return {"id": related.pk, "label": str(related)}
+        key = (type(related), related.pk)
+        if key not in labels:  # one str() per record and batch: thousands point to one case
+            labels[key] = str(related)
+        return {"id": related.pk, "label": labels[key]}
     value = getattr(obj, name)
     if isinstance(value, dt.datetime):
         return value.isoformat()
@@ -204,7 +218,14 @@ def build_snapshots(cases) -> dict[int, dict]:
     """The versions of `cases` now, by case id: a fixed number of queries for the
     whole batch (about two per section and one per reference table), whatever its
     size. `cases` carry their person (select_related("person"))."""
-    cases = list(cases)
+    token = _LABELS.set({})
+    try:
+        return _build_snapshots(list(cases))
+    finally:
+        _LABELS.reset(token)
+
+
+def _build_snapshots(cases: list[Case]) -> dict[int, dict]:
     by_person: dict[int, list[Case]] = {}
     for case in cases:
         by_person.setdefault(case.person_id, []).append(case)
@@ -398,8 +419,17 @@ def _display(value, model_field=None) -> str:
         return _("yes") if value else _("no")
     if model_field is not None and model_field.choices:
         # labels, not codes: "Convicted", not "convicted"
-        return str(dict(model_field.flatchoices).get(value, value))
+        try:
+            return _choice_label(model_field, value, get_language())
+        except TypeError:  # not hashable: not one of the choices either
+            return str(value)
     return str(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _choice_label(model_field, value, language) -> str:
+    """A choice's label in `language` (cached: a bulk publication diffs thousands)."""
+    return str(dict(model_field.flatchoices).get(value, value))
 
 
 # Structure, not content: the page a record is on, derived columns.
@@ -416,6 +446,11 @@ def _model_field(model: type[Model], name: str):
 
 
 def _field_label(model: type[Model], name: str) -> str:
+    return _cached_field_label(model, name, get_language())
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_field_label(model: type[Model], name: str, language) -> str:
     if name == "sources":
         return str(_("sources"))
     model_field = _model_field(model, name)
@@ -462,6 +497,11 @@ def _section_changes(key, model, label, before: dict, after: dict) -> list[Recor
     return changes
 
 
+@functools.lru_cache(maxsize=256)
+def _plural(model: type[Model], language) -> str:
+    return str(model._meta.verbose_name_plural).capitalize()
+
+
 def diff_snapshots(old: dict | None, new: dict) -> list[RecordChange]:
     """Readable, field-level changes from `old` to `new` (`old` None: all is new).
 
@@ -473,7 +513,7 @@ def diff_snapshots(old: dict | None, new: dict) -> list[RecordChange]:
     changes: list[RecordChange] = []
     old_refs, new_refs = old.get("references", {}), new.get("references", {})
     for key, model in REFERENCES:
-        label = str(model._meta.verbose_name_plural).capitalize()
+        label = _plural(model, get_language())
         changes += _section_changes(key, model, label, old_refs.get(key, {}), new_refs.get(key, {}))
     for key, model, label in (
         ("case", Case, _("Case")),
@@ -487,7 +527,7 @@ def diff_snapshots(old: dict | None, new: dict) -> list[RecordChange]:
         elif fields := _compare(model, before, after):
             changes.append(RecordChange(key, str(label), after["_label"], "changed", fields))
     for section in SECTIONS:
-        label = str(section.model._meta.verbose_name_plural).capitalize()
+        label = _plural(section.model, get_language())
         changes += _section_changes(
             section.key, section.model, label, old.get(section.key, {}), new.get(section.key, {})
         )

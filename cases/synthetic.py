@@ -140,8 +140,11 @@ def seed(
     people: int,
     seed_value: int = 1,
     observations_per_person: int = 6,
+    drafts: bool = False,
     progress: Callable[[str], None] = lambda _msg: None,
 ) -> dict[str, int]:
+    """Seed `people` synthetic people with a case each; the cases are published
+    (publish_many) unless `drafts`: then they stay drafts."""
     rng = random.Random(seed_value)  # noqa: S311 - benchmark data, not secrets
     today = timezone.localdate()
     run = f"{seed_value}-{Person.objects.filter(is_synthetic=True).count()}"
@@ -356,12 +359,13 @@ def seed(
     from .demo import demo_publisher
     from .services import publish_many
 
-    publish_many(
-        by=demo_publisher(),
-        cases=cases,
-        comment="Synthetic data, published by seed_synthetic.",
-        progress=lambda done, total: progress(f"published: {done}/{total}"),
-    )
+    if not drafts:
+        publish_many(
+            by=demo_publisher(),
+            cases=cases,
+            comment="Synthetic data, published by seed_synthetic.",
+            progress=lambda done, total: progress(f"published: {done}/{total}"),
+        )
     return {
         "people": len(persons),
         "cases": len(cases),
