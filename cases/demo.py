@@ -138,8 +138,8 @@ def publish_reference_case(loader: Loader) -> int:
 
     new = {case.pk for case in loader.new_cases}
     published = 0
-    cases = Case.objects.filter(slug__in=DEMO_CASES).select_related("person").in_bulk(
-        field_name="slug"
+    cases = (
+        Case.objects.filter(slug__in=DEMO_CASES).select_related("person").in_bulk(field_name="slug")
     )
     for case in (cases[slug] for slug in DEMO_CASES if slug in cases):
         if case.pk in new or (case.is_published and current_changes(case)):

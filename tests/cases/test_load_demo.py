@@ -10,8 +10,8 @@ from django.core.management import call_command
 from cases import services
 from cases.demo import DEMO_PUBLISHER
 from cases.models import Case, HealthObservation, HungerStrike, PrisonVisit, Publication
-from public import models as pm
 from people.models import Person
+from public import models as pm
 
 pytestmark = pytest.mark.django_db
 
