@@ -18,19 +18,22 @@
 Targets (issue 13): one case <= 200 ms at 100,000 published cases, and the same
 query count at both sizes; 10,000 cases in bulk <= 60 s.
 
-Figures (2026-12, a shared 2-core machine with five other test runs going: the
-process got 10-20% of a core, so wall times are several times an idle
-machine's; 10,000 is the large size, 100,000 could not be seeded in time):
+Figures (2026-12, a shared 2-core machine with other test runs going; 10,000 is
+the large size: 100,000 could not be seeded in the time available):
 
-    publish one @ 1,000:   median 464 ms (slowest 1006 ms); read model alone 146 ms, 54 queries
-    publish one @ 10,000:  median 646 ms (slowest 968 ms);  read model alone 219 ms, 53 queries
+    publish one @ 1,000:   median 133 ms (slowest 211 ms), 95 queries;
+                           read model alone 48 ms, 54 queries
+    publish one @ 10,000:  median 139 ms (slowest 239 ms), 93 queries;
+                           read model alone 62 ms, 53 queries
     bulk: 10,000 draft cases in 159 s (63 cases/s), 1,624 queries (about 81 per
-          batch of 500), 10,000 Publication rows
+          batch of 500), 10,000 Publication rows -- measured while the machine
+          was at its busiest (a profile of a 500-case batch then spent about a
+          tenth of its wall time on this process's CPU); not yet <= 60 s here.
 
-The query counts do not grow with the data (the read model's reference sweep
-now checks only the rows the replaced version brought); the times above are
-the machine's load, not the data: a profile of a 500-case batch spent about a
-tenth of its wall time on this process's CPU.
+The query counts do not grow with the data (a case without, say, a sentence
+skips its prefetch: 93 vs 95): the read model's reference sweep checks only the
+rows the replaced version brought, and the person's rows are rewritten by
+indexed person/case ids.
 """
 
 from __future__ import annotations

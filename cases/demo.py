@@ -25,7 +25,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from accounts import roles
@@ -128,6 +128,13 @@ def demo_publisher():
         user.set_unusable_password()
         user.save(update_fields=["password"])
         user.groups.add(Group.objects.get_or_create(name=roles.EDITOR)[0])
+    if not user.has_perm("cases.publish_case"):
+        # the editor group lost its permissions (a flushed test database, say):
+        # the demo publisher holds the one it needs itself
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label="cases", codename="publish_case")
+        )
+        user = User.objects.get(pk=user.pk)  # no cached permissions
     return user
 
 
