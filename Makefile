@@ -35,8 +35,11 @@ run: install-runtime .env
 	$(PY) manage.py create_demo_users
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# Two workers (pytest-xdist), each with its own test database and cache; TEST_WORKERS=0
+# runs in one process.
+TEST_WORKERS ?= 2
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -170,12 +170,26 @@ def manage(env: dict, *args: str) -> tuple[float, str]:
     return elapsed, lines[-1] if lines else ""
 
 
+CREATE_EDITOR = """
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from accounts import roles
+user, _ = get_user_model().objects.get_or_create(
+    username="bench-editor", defaults={"is_staff": True}
+)
+user.groups.add(Group.objects.get(name=roles.EDITOR))
+"""
+
+
 def run(label: str, database_url: str, csv_path: Path) -> None:
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench", "DEBUG": "false"}
     manage(env, "migrate", "--noinput", "-v0")
+    # --publish publishes as a user who may publish (an editor)
+    manage(env, "shell", "-c", CREATE_EDITOR)
+    publish = ["--publish", "--user", "bench-editor"]
     for title, extra in (
-        ("first import (all created)", ["--publish"]),
-        ("re-import (all unchanged)", ["--publish"]),
+        ("first import (all created)", publish),
+        ("re-import (all unchanged)", publish),
         ("dry run", ["--dry-run"]),
     ):
         elapsed, last = manage(env, "import_cases", str(csv_path), "-v0", *extra)

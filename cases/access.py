@@ -29,6 +29,7 @@ from accounts import roles
 from cases import policy
 from cases.models import (
     Case,
+    CaseOfficial,
     Event,
     EvidenceFile,
     HealthObservation,
@@ -74,6 +75,15 @@ def require_may_add_to(user, case_or_person, perm: str) -> None:
     and the case (or person) assigned, for a monitor."""
     require_perm(user, perm)
     if not policy.may_add_to(user, case_or_person):
+        raise PermissionDenied
+
+
+def require_may_record_lifecycle(user, case_or_person) -> None:
+    """A release, a transfer or a death in custody: a change to the case (the
+    permission monitors and editors hold), on a case or person the policy lets
+    this user work on."""
+    require_perm(user, "cases.change_case")
+    if not policy.may_record_lifecycle(user, case_or_person):
         raise PermissionDenied
 
 
@@ -137,6 +147,18 @@ def access_event(user, pk, *, edit: bool = False) -> Event:
     if edit:
         _check_edit(user, event, "cases.change_event")
     return event
+
+
+def access_official_part(user, pk, *, edit: bool = False) -> CaseOfficial:
+    part = _get(
+        CaseOfficial.objects.select_related("case__person", "official"),
+        user,
+        pk,
+        by_assignment=True,
+    )
+    if edit:
+        _check_edit(user, part, "cases.change_caseofficial")
+    return part
 
 
 def access_source(user, pk, *, edit: bool = False) -> Source:

@@ -14,6 +14,7 @@ from .models import (
     CareFlag,
     Case,
     CaseLink,
+    CaseOfficial,
     Charge,
     DeathInCustody,
     Detention,
@@ -26,8 +27,10 @@ from .models import (
     HealthObservation,
     HungerStrike,
     LegalArticle,
+    Official,
     PendingChange,
     PrisonVisit,
+    Proceeding,
     Publication,
     Recognition,
     Sentence,
@@ -158,6 +161,29 @@ class CaseLinkAdmin(RecordAdmin):
     autocomplete_fields = ("from_case", "to_case", "sources")
 
 
+class CaseOfficialInline(RecordInline):
+    model = CaseOfficial
+    fields = ("official", "role", "decision", "date", "visibility", "sources")
+    autocomplete_fields = ("official", "sources")
+
+
+@admin.register(Official)
+class OfficialAdmin(RecordAdmin):
+    list_display = ("full_name", "kind", "institution", "country", "visibility")
+    list_filter = (*RecordAdmin.list_filter, "kind", "country")
+    search_fields = ("full_name", "institution")
+    prepopulated_fields = {"slug": ("full_name",)}
+
+
+@admin.register(CaseOfficial)
+class CaseOfficialAdmin(RecordAdmin):
+    list_display = ("official", "role", "case", "date", "visibility")
+    list_filter = (*RecordAdmin.list_filter, "role")
+    search_fields = ("official__full_name", "decision", "case__person__full_name")
+    autocomplete_fields = ("case", "official", "sources")
+    list_select_related = ("official", "case__person")
+
+
 class EventInline(RecordInline):
     model = Event
     fields = ("date", "kind", "title", "location", "visibility", "sources")
@@ -182,7 +208,7 @@ class CaseAdmin(RecordAdmin):
         "court",
         "slug",
     )
-    autocomplete_fields = ("person", "assigned_monitors")
+    autocomplete_fields = ("person", "assigned_monitors", "proceeding")
     list_select_related = ("person",)
     inlines = [
         ChargeInline,
@@ -191,6 +217,7 @@ class CaseAdmin(RecordAdmin):
         RecognitionInline,
         EventInline,
         CaseLinkInline,
+        CaseOfficialInline,
     ]
     # The editorial state and the case's own visibility change only by publishing
     # and unpublishing (the actions below, through cases.services): shown, never edited.
@@ -300,6 +327,31 @@ class SentenceAdmin(RecordAdmin):
     search_fields = ("case__person__full_name", "court")
     autocomplete_fields = ("case", "sources")
     list_select_related = ("case__person",)
+
+
+class ProceedingCaseInline(admin.TabularInline):
+    """The defendants' cases of a group trial (set on each case: its `proceeding`)."""
+
+    model = Case
+    fk_name = "proceeding"
+    fields = ("__str__", "status", "editorial_state")
+    readonly_fields = ("__str__", "status", "editorial_state")
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = _("defendants' cases")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Proceeding)
+class ProceedingAdmin(RecordAdmin):
+    list_display = ("name", "country", "court", "visibility")
+    list_filter = (*RecordAdmin.list_filter, "country")
+    search_fields = ("name", "court", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [ProceedingCaseInline]
 
 
 @admin.register(Facility)

@@ -8,12 +8,16 @@ Steps:
    verdict after arrest) are the same as everywhere else. Every error names
    the line and the CSV column at fault.
 3. Plan the valid rows against the database with a fixed number of queries:
-   a person matches on name or any variant plus birth date; a case on person,
-   country, type and case number (or arrest date); reference data (articles,
-   organizations, facilities, sources) on its natural key. Each row becomes
-   created / updated / unchanged; a new person whose name looks like an existing
-   one (same consonant skeleton, same or unknown birth year) is reported as a
-   likely duplicate for an editor to merge.
+   a person matches on name or any variant in any word order, script or
+   transliteration (people.names.name_key) plus a compatible birth date (a more
+   precise one refines the record); a case on person, country, type and its
+   identity (case number, else court and verdict date, else charges); a source
+   on its (URL, title, date); other reference data (articles, organizations,
+   facilities) on its natural key. Each row becomes created / updated /
+   unchanged, with its field-level changes; a new person whose name looks like
+   an existing one (same consonant skeleton in any order, unknown or compatible
+   birth date) is reported as a likely duplicate for an editor to merge, and
+   the cases of such a person are never published by the import.
 4. Apply (unless dry run; unless errors, when not importing the valid rows only):
    bulk inserts with history, in one transaction.
 """
@@ -39,7 +43,7 @@ from casetracker.partial_dates import PartialDate
 from casetracker.records import Visibility
 from casetracker.validators import validate_no_control_characters
 from people.models import Gender, Membership, NameVariant, Organization, Person
-from people.names import normalize_name
+from people.names import name_key, normalize_name
 from people.search import skeleton
 
 from . import policy, review
@@ -48,7 +52,9 @@ from .health import refresh_health_due
 from .models import (
     Case,
     Charge,
+    DeathInCustody,
     Detention,
+    Event,
     Facility,
     LegalArticle,
     Recognition,
@@ -99,6 +105,19 @@ CHUNK = 900
 CHARGE = re.compile(r"^([^:]{1,60}?)\s*:\s*(\S.*)$")
 SENTENCE_COLUMNS = ("sentence_kind", "sentence_months", "fine_amount", "fine_currency", "fine_usd")
 SOURCE_COLUMNS = ("source_url", "source_title", "source_date")
+# A row may cite several sources: source_url_2, source_title_2, source_date_2, … up
+# to this number (the unnumbered columns are the first source).
+MAX_SOURCES = 5
+NUMBERED_SOURCE_COLUMNS = [
+    f"{column}_{n}" for n in range(2, MAX_SOURCES + 1) for column in SOURCE_COLUMNS
+]
+# Every column the importer reads: the format's, then the numbered sources.
+READ_COLUMNS = [*COLUMNS, *NUMBERED_SOURCE_COLUMNS]
+# Partial-date columns: an impossible day ("1954-02-29") is kept to its month, with a warning.
+DATE_COLUMNS = ("birth_date", "arrest_date", "verdict_date", "detained_since") + tuple(
+    c for c in READ_COLUMNS if c.startswith("source_date")
+)
+IMPOSSIBLE_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 # Cells that may hold line breaks (text fields); every other cell is one line.
 MULTILINE_COLUMNS = ("summary",)
 
@@ -126,12 +145,6 @@ SENTENCE_FIELD_COLUMNS = {
     "court": "court",
     NON_FIELD_ERRORS: "sentence_kind",
 }
-SOURCE_FIELD_COLUMNS = {
-    "url": "source_url",
-    "title": "source_title",
-    "date": "source_date",
-    NON_FIELD_ERRORS: "source_url",
-}
 
 
 class Outcome:
@@ -139,6 +152,11 @@ class Outcome:
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     ERROR = "error"
+
+
+# A row's outcome as the --report CSV writes it.
+REPORT_OUTCOMES = {Outcome.ERROR: "failed"}
+REPORT_DUPLICATE = "duplicate?"
 
 
 @dataclass
@@ -167,6 +185,38 @@ class RowResult:
     person_created: bool = False
     # The matched or new person (its id is known once the import is applied).
     person: Person | None = field(default=None, repr=False)
+    # The matched or new case (its id and slug are known once it is planned / applied).
+    case: Case | None = field(default=None, repr=False)
+    warnings: list[str] = field(default_factory=list)
+    # What an "updated" row changes: "case.status: trial → convicted", "+ charge 405".
+    changes: list[str] = field(default_factory=list)
+    # Not published by --publish: its person may be someone already recorded.
+    held_back: bool = False
+
+    @property
+    def report_outcome(self) -> str:
+        if self.outcome != Outcome.ERROR and (self.duplicates or self.held_back):
+            return REPORT_DUPLICATE
+        return REPORT_OUTCOMES.get(self.outcome, self.outcome)
+
+    @property
+    def messages(self) -> list[str]:
+        out = [f"{e.column}: {e.message}" for e in self.errors]
+        out.extend(self.warnings)
+        for dup in self.duplicates:
+            where = (
+                _("person #%(id)s") % {"id": dup.person_id}
+                if dup.person_id
+                else _("line %(line)s") % {"line": dup.line}
+            )
+            out.append(
+                _("may be the same person as %(name)s (%(where)s, born %(born)s)")
+                % {"name": dup.name, "where": where, "born": dup.birth_date or "?"}
+            )
+        if self.held_back and not self.duplicates:
+            out.append(_("not published: the person's identity is to be confirmed"))
+        out.extend(self.changes)
+        return out
 
 
 @dataclass
@@ -192,6 +242,23 @@ class ImportReport:
     @property
     def duplicate_rows(self) -> list[RowResult]:
         return [r for r in self.rows if r.duplicates]
+
+    @property
+    def failed(self) -> bool:
+        """Any row failed, or the file could not be read: the command exits non-zero."""
+        return self.has_errors
+
+    def write_csv(self, out) -> None:
+        """Every row's outcome: line, outcome, case slug, person, messages."""
+        writer = csv.writer(out)
+        writer.writerow(["line", "outcome", "case_slug", "person_name", "messages"])
+        for message in self.file_errors:
+            writer.writerow(["", REPORT_OUTCOMES[Outcome.ERROR], "", "", message])
+        for row in self.rows:
+            slug = row.case.slug if row.case is not None and row.outcome != Outcome.ERROR else ""
+            writer.writerow(
+                [row.line, row.report_outcome, slug, row.person_name, " | ".join(row.messages)]
+            )
 
 
 Progress = Callable[[str, int, int], None]
@@ -264,7 +331,7 @@ def read_rows(data: bytes | str, report: ImportReport) -> list[tuple[int, dict[s
             _("Line 1: columns appear twice: %(columns)s.") % {"columns": ", ".join(duplicated)}
         )
         return []
-    unknown = [c for c in header if c and c not in COLUMNS]
+    unknown = [c for c in header if c and c not in READ_COLUMNS]
     if unknown:
         report.warnings.append(
             _("Unknown columns ignored: %(columns)s.") % {"columns": ", ".join(unknown)}
@@ -289,7 +356,7 @@ def read_rows(data: bytes | str, report: ImportReport) -> list[tuple[int, dict[s
             )
             return []
         if any(cell.strip() for cell in cells):
-            row = {name: "" for name in COLUMNS}
+            row = {name: "" for name in READ_COLUMNS}
             for name, cell in zip(header, cells, strict=False):
                 if name in row:
                     row[name] = cell.strip()
@@ -317,7 +384,7 @@ class Draft:
     facility: tuple[str, str] | None
     detention: Detention | None
     recognitions: list[str]
-    source: Source | None
+    sources: list[Source]
 
 
 def _split(value: str) -> list[str]:
@@ -386,12 +453,46 @@ def _check(validator, value, column: str, errors: list[RowError], **kwargs) -> N
         errors.append(RowError(column, " ".join(error.messages)))
 
 
-def validate_row(line: int, row: dict[str, str], errors: list[RowError]) -> Draft | None:
+def _certain_part(value: str) -> str | None:
+    """ "1954-02-29" -> "1954-02": a day the month does not have, in a valid month.
+    None when the value is not such a date (valid, or wrong in another way)."""
+    match = IMPOSSIBLE_DAY.match(value)
+    if not match:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    try:
+        PartialDate(year, month, day)
+    except ValueError:
+        try:
+            PartialDate(year, month)
+        except ValueError:
+            return None
+        return f"{year:04d}-{month:02d}"
+    return None
+
+
+def validate_row(
+    line: int, row: dict[str, str], errors: list[RowError], warnings: list[str] | None = None
+) -> Draft | None:
     for column, cell in row.items():
         if column in MULTILINE_COLUMNS:
             _check(validate_no_control_characters, cell, column, errors)
-        elif column in COLUMNS:
+        elif column in READ_COLUMNS:
             _check(validate_no_control_characters, cell, column, errors, multiline=False)
+    for column in DATE_COLUMNS:
+        certain = _certain_part(row[column])
+        if certain is not None:
+            if warnings is not None:
+                warnings.append(
+                    _(
+                        "Line %(line)d: %(column)s “%(value)s” is not a date; kept as "
+                        "“%(certain)s”, what is certain."
+                    )
+                    % {"line": line, "column": column, "value": row[column], "certain": certain}
+                )
+            row = {**row, column: certain}
     if row.get("__extra__"):
         errors.append(RowError("person_name", _("This row has more cells than the header.")))
     if not row["person_name"]:
@@ -518,17 +619,22 @@ def validate_row(line: int, row: dict[str, str], errors: list[RowError]) -> Draf
     for name in recognitions:
         _clean_value(Recognition, "recognized_by", name, "recognized_by", errors)
 
-    source = None
-    if any(row[c] for c in SOURCE_COLUMNS):
+    sources = []
+    for suffix in ["", *(f"_{n}" for n in range(2, MAX_SOURCES + 1))]:
+        url, title, date = (f"{c}{suffix}" for c in SOURCE_COLUMNS)
+        if not any(row[c] for c in (url, title, date)):
+            continue
         source = Source(
             kind=Source.Kind.OTHER,
-            url=row["source_url"],
-            title=row["source_title"] or row["source_url"],
-            date=row["source_date"],
+            url=row[url],
+            title=row[title] or row[url],
+            date=row[date],
         )
-        _clean(source, SOURCE_FIELD_COLUMNS, errors)
+        columns = {"url": url, "title": title, "date": date, NON_FIELD_ERRORS: url}
+        _clean(source, columns, errors)
         if not source.title:
-            errors.append(RowError("source_title", _("Give the source's title or URL.")))
+            errors.append(RowError(title, _("Give the source's title or URL.")))
+        sources.append(source)
 
     if errors:
         return None
@@ -545,7 +651,7 @@ def validate_row(line: int, row: dict[str, str], errors: list[RowError]) -> Draf
         if detained_since is None and facility is None
         else Detention(started_on=detained_since or "", visibility=Visibility.PUBLIC),
         recognitions=recognitions,
-        source=source,
+        sources=sources,
     )
 
 
@@ -578,6 +684,38 @@ def _differs(current, new) -> bool:
     return current != new
 
 
+def _compatible(a: PartialDate | None, b: PartialDate | None) -> bool:
+    """Two known birth dates that may be the same day: equal, or one refines the other
+    ("1992" and "1992-02-12"). Unknown dates are neither compatible nor not."""
+    if a is None or b is None:
+        return False
+    short, long = sorted((str(a), str(b)), key=len)
+    return long.startswith(short)
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _han(name: str) -> str:
+    """The Han characters of a name ("" when it has none)."""
+    return "".join(_HAN.findall(name))
+
+
+def _same_name(row_name: str, other: str) -> bool:
+    """Two names with the same name key are the same name, except two Han names
+    written with other characters (homophones share their toneless pinyin)."""
+    a, b = _han(row_name), _han(other)
+    return not (a and b and a != b)
+
+
+def _skeleton_key(name: str) -> str:
+    return " ".join(sorted(skeleton(name).split()))
+
+
+def _label(obj: models.Model, name: str) -> str:
+    return f"{obj._meta.model_name}.{name}"
+
+
 class Planner:
     """Resolves valid drafts against the database and the earlier rows of the file."""
 
@@ -590,39 +728,67 @@ class Planner:
         self.source_links: list[tuple[models.Model, Source]] = []
         self.touched_people: list[Person] = []
         self.imported_cases: dict[int, tuple[Case, RowResult]] = {}
+        # People whose identity an editor must confirm (by id()): their cases stay drafts.
+        self.unsure_people: set[int] = set()
+        self._changes: list[str] | None = None
 
     # Loading: a fixed number of queries for the whole file.
     def load(self, drafts: list[Draft]) -> None:
-        names = set()
+        keys = set()
         for d in drafts:
-            names.add(normalize_name(d.person.full_name))
-            names.update(normalize_name(v) for v in d.variants)
-        self.people_by_key: dict[tuple[str, str], Person] = {}
-        people: dict[int, Person] = {}
-        for chunk in _chunks(names):
-            for person in Person.objects.active().filter(name_normalized__in=chunk):
-                people[person.pk] = person
-            variants = NameVariant.objects.active().filter(
-                name_normalized__in=chunk, person__archived_at__isnull=True
+            keys.add(name_key(d.person.full_name))
+            keys.update(name_key(v) for v in d.variants)
+        keys.discard("")
+        # Every recorded name (people and variants), by its word-order-free key and by
+        # its skeleton: a name in another order or script cannot be looked up by its
+        # stored form, and the likely duplicates need them all anyway.
+        self._skeletons: dict[str, list[tuple[Person, PartialDate | None, int | None]]] = (
+            defaultdict(list)
+        )
+        names_of: dict[int, list[str]] = defaultdict(list)
+        light = {
+            p.pk: p
+            for p in Person.objects.active().only(
+                "pk", "full_name", "name_normalized", "birth_date"
             )
-            for variant in variants.select_related("person"):
-                people.setdefault(variant.person_id, variant.person)
+        }
+        for p in light.values():
+            names_of[p.pk].append(p.full_name)
+        for pk, name in NameVariant.objects.active().values_list("person_id", "name"):
+            if pk in light:
+                names_of[pk].append(name)
+        for pk, names in names_of.items():
+            for key in {_skeleton_key(n) for n in names} - {""}:
+                self._skeletons[key].append((light[pk], light[pk].birth_date, None))
+        matched = {pk for pk, names in names_of.items() if any(name_key(n) in keys for n in names)}
+        people: dict[int, Person] = {}
+        for chunk in _chunks(matched):
+            for person in Person.objects.filter(pk__in=chunk):
+                people[person.pk] = person
+        # Name key -> [(person, the name as written)]: recorded people, then this file's.
+        self.by_name: dict[str, list[tuple[Person, str]]] = defaultdict(list)
+        for pk, person in people.items():
+            for name in names_of[pk]:
+                self.by_name[name_key(name)].append((person, name))
         self.variants_of: dict[int, set[str]] = defaultdict(set)
         self.memberships_of: dict[int, dict[int, Membership]] = defaultdict(dict)
-        self.detentions_of: dict[int, set[tuple]] = defaultdict(set)
+        self.detentions_of: dict[int, dict[tuple, Detention]] = defaultdict(dict)
+        self.deaths: dict[int, DeathInCustody] = {}
         self.cases_by_key: dict[tuple, Case] = {}
         self.children: dict[int, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
-        normalized_variants: dict[int, set[str]] = defaultdict(set)
         case_ids = []
         existing_cases: list[Case] = []
         for chunk in _chunks(people):
             for v in NameVariant.objects.active().filter(person_id__in=chunk):
                 self.variants_of[v.person_id].add(v.name.casefold())
-                normalized_variants[v.person_id].add(v.name_normalized)
             for m in Membership.objects.active().filter(person_id__in=chunk):
                 self.memberships_of[m.person_id][m.organization_id] = m
             for det in Detention.objects.active().filter(person_id__in=chunk):
-                self.detentions_of[det.person_id].add((det.facility_id, _date_key(det.started_on)))
+                self.detentions_of[det.person_id][(det.facility_id, _date_key(det.started_on))] = (
+                    det
+                )
+            for death in DeathInCustody.objects.active().filter(person_id__in=chunk):
+                self.deaths.setdefault(death.person_id, death)
             for case in Case.objects.active().filter(person_id__in=chunk):
                 case_ids.append(case.pk)
                 existing_cases.append(case)
@@ -641,9 +807,9 @@ class Planner:
                 self.children[sentence.case_id]["sentences"][sentence.kind] = sentence
             for rec in Recognition.objects.active().filter(case_id__in=chunk):
                 self.children[rec.case_id]["recognitions"][rec.recognized_by.casefold()] = rec
-        for person in people.values():
-            for name in {person.name_normalized, *normalized_variants[person.pk]}:
-                self.people_by_key.setdefault((name, _date_key(person.birth_date)), person)
+            for event in Event.objects.active().filter(case_id__in=chunk):
+                key = (event.kind, _date_key(event.date))
+                self.children[event.case_id]["events"].setdefault(key, event)
 
         self.organizations = {
             o.name.casefold(): o for o in Organization.objects.active().order_by("pk")
@@ -659,22 +825,51 @@ class Planner:
             .filter(edition="")
             .order_by("pk")
         }
-        urls = {d.source.url for d in drafts if d.source and d.source.url}
-        titles = {d.source.title for d in drafts if d.source and not d.source.url}
+        # A source is its (URL, title, date): rows sharing a URL with another title or
+        # date cite another source. The oldest record of a key is the one cited.
+        urls = {s.url for d in drafts for s in d.sources if s.url}
+        titles = {s.title for d in drafts for s in d.sources if not s.url}
         self.sources: dict[tuple, Source] = {}
         for chunk in _chunks(urls):
             for s in Source.objects.active().filter(url__in=chunk).order_by("-pk"):
-                self.sources[("url", s.url)] = s
+                self.sources[self._source_key(s)] = s
         for chunk in _chunks(titles):
             for s in Source.objects.active().filter(title__in=chunk, url="").order_by("-pk"):
-                self.sources[("title", s.title, _date_key(s.date))] = s
+                self.sources[self._source_key(s)] = s
+        # Which of the loaded facts already cite which of these sources: (model, pk, source pk).
+        self.cited: set[tuple] = set()
+        source_ids = {s.pk for s in self.sources.values()}
+        if source_ids:
+            facts = defaultdict(set)
+            for case_children in self.children.values():
+                for records in case_children.values():
+                    for obj in records.values():
+                        facts[type(obj)].add(obj.pk)
+            for by_person in (self.memberships_of, self.detentions_of):
+                for records in by_person.values():
+                    for obj in records.values():
+                        facts[type(obj)].add(obj.pk)
+            for death in self.deaths.values():
+                facts[DeathInCustody].add(death.pk)
+            for model, pks in facts.items():
+                through = model.sources.through
+                fk = next(
+                    f
+                    for f in through._meta.concrete_fields
+                    if f.is_relation and f.related_model is model
+                )
+                for chunk in _chunks(pks):
+                    for child, source in through.objects.filter(
+                        **{f"{fk.attname}__in": chunk}
+                    ).values_list(fk.attname, "source_id"):
+                        if source in source_ids:
+                            self.cited.add((model, child, source))
         self.slugs = {
             Person: set(Person.objects.values_list("slug", flat=True)),
             Case: set(Case.objects.values_list("slug", flat=True)),
             Organization: set(Organization.objects.values_list("slug", flat=True)),
             Facility: set(Facility.objects.values_list("slug", flat=True)),
         }
-        self._skeletons: dict[str, list[tuple[Person, int | None, int | None]]] | None = None
         self.file_cases: dict[tuple, int] = {}
 
     @staticmethod
@@ -721,67 +916,96 @@ class Planner:
         changed = {k for k, v in values.items() if _differs(getattr(obj, k), v)}
         if not changed:
             return False
-        for key in changed:
+        for key in sorted(changed):
+            if obj.pk is not None and self._changes is not None:
+                old = getattr(obj, key)
+                self._changes.append(
+                    f"{_label(obj, key)}: {'' if old is None else old} → {values[key]}"
+                )
             setattr(obj, key, values[key])
         if obj.pk is not None:
             _obj, fields = self.updates.setdefault(id(obj), (obj, set()))
             fields.update(changed)
         return True
 
-    # Likely duplicates: same consonant skeleton, same (or an unknown) birth year.
-    def _skeleton_index(self):
-        if self._skeletons is None:
-            self._skeletons = defaultdict(list)
-            people = Person.objects.active().only(
-                "pk", "full_name", "name_normalized", "birth_date"
-            )
-            by_pk = {p.pk: p for p in people}
-            for p in by_pk.values():
-                self._skeletons[skeleton(p.name_normalized)].append((p, _year(p.birth_date), None))
-            for pk, name in NameVariant.objects.active().values_list(
-                "person_id", "name_normalized"
-            ):
-                if pk in by_pk:
-                    p = by_pk[pk]
-                    self._skeletons[skeleton(name)].append((p, _year(p.birth_date), None))
-        return self._skeletons
+    def _added(self, what: str, value) -> None:
+        if self._changes is not None:
+            self._changes.append(f"+ {what}: {value}")
 
-    def _likely_duplicates(self, person: Person, names: set[str], line: int) -> list[Duplicate]:
-        index = self._skeleton_index()
-        year = _year(person.birth_date)
-        keys = {skeleton(n) for n in names} - {""}
-        found: dict[int, Duplicate] = {}
+    # Likely duplicates: same consonant skeleton in any word order, and a birth
+    # date that is unknown on either side or compatible.
+    def _likely_duplicates(
+        self, person: Person, names: list[str], line: int, found: dict[int, Duplicate]
+    ) -> list[Duplicate]:
+        """`found`: the candidates already known, by _key(); the others are added."""
+        birth = person.birth_date
+        keys = {_skeleton_key(n) for n in names} - {""}
         for key in keys:
-            for other, other_year, other_line in index.get(key, ()):
-                if other is person or id(other) in found:
+            for other, other_birth, other_line in self._skeletons.get(key, ()):
+                if other is person or _key(other) in found:
                     continue
-                if year is None or other_year is None or year == other_year:
-                    found[id(other)] = Duplicate(
-                        other.pk, other.full_name, _date_key(other.birth_date), other_line
-                    )
+                if birth is None or other_birth is None or _compatible(birth, other_birth):
+                    found[_key(other)] = self._duplicate(other, other_line)
         for key in keys:
-            index[key].append((person, year, line))
+            self._skeletons[key].append((person, birth, line))
         return list(found.values())
+
+    def _duplicate(self, other: Person, line: int | None) -> Duplicate:
+        return Duplicate(other.pk, other.full_name, _date_key(other.birth_date), line)
 
     # Resolution, row by row.
     def person_for(self, d: Draft, result: RowResult) -> tuple[Person, bool]:
-        names = {normalize_name(d.person.full_name), *(normalize_name(v) for v in d.variants)}
-        birth = _date_key(d.person.birth_date)
+        """The recorded (or earlier-row) person with this name or a variant, in any word
+        order, script or transliteration, whose birth date is compatible; a more precise
+        date refines the record. Several such people, or a name known with a birth date
+        on one side only, make a new person reported as a likely duplicate."""
+        names = [d.person.full_name, *d.variants]
+        birth = d.person.birth_date if isinstance(d.person.birth_date, PartialDate) else None
+        sure: dict[int, Person] = {}
+        unsure: dict[int, Person] = {}
         for name in names:
-            found = self.people_by_key.get((name, birth))
-            if found is not None:
-                for other in names:
-                    self.people_by_key.setdefault((other, birth), found)
-                return found, False
+            key = name_key(name)
+            for other, other_name in self.by_name.get(key, ()) if key else ():
+                if not _same_name(name, other_name):
+                    continue
+                both_unknown = birth is None and other.birth_date is None
+                if both_unknown or _compatible(birth, other.birth_date):
+                    sure[id(other)] = other
+                elif birth is None or other.birth_date is None:
+                    unsure[id(other)] = other
+        if len(sure) == 1:
+            (found,) = sure.values()
+            if birth is not None and len(str(birth)) > len(str(found.birth_date or "")):
+                self._update(found, birth_date=birth)  # the more precise date refines it
+            self._index_names(found, names)
+            if id(found) in self.unsure_people:
+                result.held_back = True
+            return found, False
         person = d.person
         person.name_normalized = normalize_name(person.full_name)
         person.slug = self._slug(Person, person.full_name)
         self._create(person)
-        for name in names:
-            self.people_by_key[(name, birth)] = person
-        result.duplicates = self._likely_duplicates(person, names, d.line)
+        self._index_names(person, names)
+        candidates = {**unsure, **sure}
+        found = {
+            _key(other): self._duplicate(other, getattr(other, "_import_line", None))
+            for other in candidates.values()
+        }
+        person._import_line = d.line
+        result.duplicates = self._likely_duplicates(person, names, d.line, found)
+        if result.duplicates:
+            self.unsure_people.add(id(person))
         result.person_created = True
         return person, True
+
+    def _index_names(self, person: Person, names: list[str]) -> None:
+        for name in names:
+            key = name_key(name)
+            if not key:
+                continue
+            entries = self.by_name[key]
+            if not any(p is person and n == name for p, n in entries):
+                entries.append((person, name))
 
     def organization_for(self, name: str) -> Organization:
         org = self.organizations.get(name.casefold())
@@ -830,8 +1054,12 @@ class Planner:
             self.articles[key] = article
         return article
 
+    @staticmethod
+    def _source_key(source: Source) -> tuple:
+        return (source.url, source.title.casefold().strip(), _date_key(source.date))
+
     def source_for(self, source: Source) -> Source:
-        key = ("url", source.url) if source.url else ("title", source.title, _date_key(source.date))
+        key = self._source_key(source)
         found = self.sources.get(key)
         if found is None:
             source.visibility = self.reference_visibility
@@ -840,6 +1068,15 @@ class Planner:
         return found
 
     def plan_row(self, d: Draft, result: RowResult) -> None:
+        self._changes = result.changes
+        try:
+            self._plan_row(d, result)
+        finally:
+            self._changes = None
+        if result.outcome != Outcome.UPDATED:
+            result.changes.clear()
+
+    def _plan_row(self, d: Draft, result: RowResult) -> None:
         person, person_new = self.person_for(d, result)
         result.person = person
         case = d.case
@@ -858,7 +1095,8 @@ class Planner:
         self.file_cases[key] = d.line
         existing = self.cases_by_key.get(key) if person.pk is not None else None
         changed = False
-        created_children: list[models.Model] = []
+        # Every fact of the row, created or already recorded: each cites the row's sources.
+        facts: list[models.Model] = []
 
         if not person_new:
             changed |= self._update(
@@ -867,6 +1105,7 @@ class Planner:
                 citizenship=d.person.citizenship,
                 occupation=d.person.occupation,
             )
+            changed |= bool(result.changes)  # a refined birth date
         known_variants = self.variants_of[pkey]
         known_variants.add(person.full_name.casefold())
         for name in d.variants:
@@ -880,6 +1119,7 @@ class Planner:
                         visibility=Visibility.PUBLIC,
                     )
                 )
+                self._added(_("name variant"), name)
                 changed = True
         memberships = self.memberships_of[pkey]
         for name, role in d.organizations:
@@ -892,11 +1132,11 @@ class Planner:
                     )
                 )
                 memberships[_key(org)] = membership
-                created_children.append(membership)
+                self._added(_("membership"), f"{name} ({role})")
                 changed = True
             elif self._update(membership, role=role):
-                created_children.append(membership)
                 changed = True
+            facts.append(membership)
 
         if existing is None:
             case.person = person
@@ -915,6 +1155,7 @@ class Planner:
             changed |= self._update(existing, **values)
             children = self.children[existing.pk]
             case = existing
+        result.case = case
 
         code = case.case_type
         for number, wording, citation, written in d.charges:
@@ -935,18 +1176,19 @@ class Planner:
                     )
                 )
                 children["charges"][_key(article)] = charge
-                created_children.append(charge)
+                self._added(_("charge"), written)
                 changed = True
             elif self._update(charge, wording=wording):
-                created_children.append(charge)
                 changed = True
+            facts.append(charge)
 
         if d.sentence is not None:
             sentence = children["sentences"].get(d.sentence.kind)
             if sentence is None:
                 d.sentence.case = case
                 children["sentences"][d.sentence.kind] = d.sentence
-                created_children.append(self._create(d.sentence))
+                sentence = self._create(d.sentence)
+                self._added(_("sentence"), sentence.kind)
                 changed = True
             elif self._update(
                 sentence,
@@ -962,19 +1204,20 @@ class Planner:
                     )
                 },
             ):
-                created_children.append(sentence)
                 changed = True
+            facts.append(sentence)
 
-        known = {k for k in children["recognitions"]}
+        recognitions = children["recognitions"]
         for name in d.recognitions:
-            if name.casefold() not in known:
-                known.add(name.casefold())
-                created_children.append(
-                    self._create(
-                        Recognition(case=case, recognized_by=name, visibility=Visibility.PUBLIC)
-                    )
+            recognition = recognitions.get(name.casefold())
+            if recognition is None:
+                recognition = self._create(
+                    Recognition(case=case, recognized_by=name, visibility=Visibility.PUBLIC)
                 )
+                recognitions[name.casefold()] = recognition
+                self._added(_("recognition"), name)
                 changed = True
+            facts.append(recognition)
 
         if d.detention is not None:
             facility = (
@@ -984,24 +1227,84 @@ class Planner:
             )
             detentions = self.detentions_of[pkey]
             det_key = (_key(facility) if facility else None, _date_key(d.detention.started_on))
-            if det_key not in detentions:
-                detentions.add(det_key)
+            detention = detentions.get(det_key)
+            if detention is None:
+                detention = detentions[det_key] = d.detention
                 d.detention.person = person
                 d.detention.case = case
                 d.detention.facility = facility
-                created_children.append(self._create(d.detention))
+                self._create(d.detention)
+                self._added(_("detention"), facility.name if facility else det_key[1])
                 changed = True
                 self.touched_people.append(person)
+            facts.append(detention)
 
-        if d.source is not None and created_children:
-            source = self.source_for(d.source)
-            self.source_links.extend((child, source) for child in created_children)
+        if case.status == Case.Status.DIED_IN_CUSTODY:
+            recorded = len(self.new[DeathInCustody])
+            facts.append(self._death_of(person))
+            changed |= len(self.new[DeathInCustody]) > recorded
+        if d.sources:
+            if not facts:
+                facts.append(self._case_event(case, children, d))
+            for source in d.sources:
+                source = self.source_for(source)
+                for fact in facts:
+                    if fact.pk is None or source.pk is None:
+                        link = (type(fact), id(fact), id(source))
+                    else:
+                        link = (type(fact), fact.pk, source.pk)
+                    if link in self.cited:
+                        continue
+                    self.cited.add(link)
+                    self.source_links.append((fact, source))
+                    if fact.pk is not None:
+                        self._added(
+                            _("source of %(record)s") % {"record": fact._meta.verbose_name},
+                            source.title,
+                        )
+                        changed = True
 
         if existing is None:
             result.outcome = Outcome.CREATED
         else:
             result.outcome = Outcome.UPDATED if changed else Outcome.UNCHANGED
+        if id(person) in self.unsure_people:
+            result.held_back = True
         self.imported_cases[id(case)] = (case, result)
+
+    def _death_of(self, person: Person) -> DeathInCustody:
+        """The person's death in custody (status died_in_custody): the one recorded, or a
+        new record without date or place for an editor to complete."""
+        death = self.deaths.get(_key(person))
+        if death is None:
+            self.touched_people.append(person)
+            death = self.deaths[_key(person)] = self._create(
+                DeathInCustody(person=person, visibility=Visibility.PUBLIC)
+            )
+            self._added(_("death in custody"), person.full_name)
+        return death
+
+    def _case_event(self, case: Case, children, d: Draft) -> Event:
+        """What a row without charge, sentence, detention or recognition cites its
+        sources from: the case's arrest, else its verdict, else the status as reported
+        on the source's date (or today)."""
+        if case.arrest_date:
+            kind, date, title = Event.Kind.ARREST, case.arrest_date, _("Arrest")
+        elif case.verdict_date:
+            kind, date, title = Event.Kind.VERDICT, case.verdict_date, _("Verdict")
+        else:
+            dated = [s.date for s in d.sources if isinstance(s.date, PartialDate)]
+            date = dated[0] if dated else PartialDate.parse(timezone.localdate())
+            kind = Event.Kind.OTHER
+            title = _("Status reported: %(status)s") % {"status": case.get_status_display()}
+        key = (kind, _date_key(date))
+        event = children["events"].get(key)
+        if event is None:
+            event = children["events"][key] = self._create(
+                Event(case=case, kind=kind, date=date, title=title, visibility=Visibility.PUBLIC)
+            )
+            self._added(_("event"), title)
+        return event
 
     # --- 4. Apply --------------------------------------------------------------------
 
@@ -1018,6 +1321,8 @@ class Planner:
         Sentence,
         Recognition,
         Detention,
+        DeathInCustody,
+        Event,
     )
 
     def publish_imported(self, progress: Progress | None = None) -> None:
@@ -1029,6 +1334,11 @@ class Planner:
         cases = list(self.imported_cases.values())
         for n, (case, result) in enumerate(cases, start=1):
             if result.outcome == Outcome.UNCHANGED and case.is_published:
+                continue
+            if result.held_back or result.duplicates or id(case.person) in self.unsure_people:
+                # A likely duplicate is never published by an import: it stays a
+                # draft in the editors' queue until someone confirms or merges it.
+                result.held_back = True
                 continue
             publish_case(by=self.user, case=case, comment=_("Published by a CSV import."))
             if progress and (n % 1000 == 0 or n == len(cases)):
@@ -1212,7 +1522,8 @@ def import_cases(
     drafts = []
     for n, (line, row) in enumerate(rows, start=1):
         result = RowResult(line=line, person_name=row["person_name"])
-        draft = validate_row(line, row, result.errors)
+        draft = validate_row(line, row, result.errors, result.warnings)
+        report.warnings.extend(result.warnings)
         report.rows.append(result)
         drafts.append((draft, result))
         if progress and (n % 1000 == 0 or n == len(rows)):

@@ -21,6 +21,15 @@ from cases.services import _cite, _require_edit, _save
 from people.models import Person
 
 
+def open_detention(*, person: Person, user=None) -> Detention | None:
+    """The detention the person is held in now (the latest open one), as `user`
+    may see it; None when nobody holds them (see detained_now_q)."""
+    detentions = Detention.objects.current().filter(person=person)
+    if user is not None:
+        detentions = detentions.visible_to(user)
+    return detentions.select_related("facility", "person").order_by("-started_on", "-pk").first()
+
+
 def _require_open(detention: Detention) -> None:
     if detention.ended_on or detention.end_reason:
         raise ValidationError({"end_reason": _("This detention has already ended.")})
@@ -95,7 +104,7 @@ def record_death(
         if field in data:
             setattr(death, field, data[field])
     open_detentions = list(
-        Detention.objects.current().filter(person=person).order_by("-started_on", "-pk")
+        Detention.objects.current().filter(person=person).order_by("-started_on__sortable", "-pk")
     )
     death.detention = open_detentions[0] if open_detentions else None
     _require_edit(by, person)

@@ -15,9 +15,17 @@ Rules
   A record tied to a person rather than a case (an observation without a visit,
   a hunger strike without a case) belongs to every case of that person.
   Internal reports and the names of who went on a visit follow the same rule.
+- **record a release, a transfer or a death in custody** (the workspace's
+  lifecycle forms): the edit rule of the case or person — editors and
+  administrators everywhere, a monitor on assigned cases (``may_record_lifecycle``).
 - **edit a source**: a source may be cited by several cases; a monitor may edit
   it only when every case citing it is assigned to them (an uncited source:
   only its author), so nobody rewrites what another case cites.
+- **relatives and lawyers** (``people.PersonRelation``, never public): read and
+  added by editors and administrators, and by a monitor assigned to one of the
+  person's cases — confidential ones included, since they are that monitor's
+  casework (who to call, who defends) — and by nobody else: another monitor, a
+  researcher or a visitor never learns they exist.
 - Model permissions (``cases.change_prisonvisit`` …) still gate each action:
   the rules above narrow them to records, they never widen them.
 
@@ -141,6 +149,7 @@ _rules = rules.RuleSet()
 _rules.add_rule("publish", is_staff_member & holds_publish_permission)
 _rules.add_rule("work_on", is_staff_member & (is_editor_or_administrator | is_assigned))
 _rules.add_rule("import", is_staff_member & is_editor_or_administrator)
+_rules.add_rule("relations", is_staff_member & (is_editor_or_administrator | is_assigned))
 _rules.add_rule(
     "edit_source", is_staff_member & (is_editor_or_administrator | may_edit_source_as_monitor)
 )
@@ -169,9 +178,30 @@ def may_edit(user, record) -> bool:
     return _rules.test_rule("work_on", user, record)
 
 
+def may_record_lifecycle(user, case_or_person) -> bool:
+    """Record a release, a transfer or a death in custody for this case or person
+    (cases.lifecycle): whoever works on it."""
+    return _rules.test_rule("work_on", user, case_or_person)
+
+
 def may_add_to(user, case_or_person) -> bool:
     """Add a visit, an observation, a hunger strike, an event to this case or person."""
     return _rules.test_rule("work_on", user, case_or_person)
+
+
+def may_read_relations(user, person) -> bool:
+    """Read (and add) a person's relatives and lawyers: editors, administrators and
+    the monitors assigned to one of the person's cases."""
+    return _rules.test_rule("relations", user, person)
+
+
+def readable_relations(user, person) -> QuerySet:
+    """The person's relatives and lawyers `user` may read (none, or all of them,
+    confidential included: see the rule above), not archived."""
+    from people.models import PersonRelation
+
+    qs = PersonRelation.objects.active().filter(person=person)
+    return qs if may_read_relations(user, person) else qs.none()
 
 
 # --- set-based forms of the same rule, for lists ----------------------------------

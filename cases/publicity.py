@@ -22,6 +22,7 @@ from cases.models import (
     AdditionalPunishment,
     Case,
     CaseLink,
+    CaseOfficial,
     Charge,
     DeathInCustody,
     Detention,
@@ -30,7 +31,9 @@ from cases.models import (
     HealthObservation,
     HungerStrike,
     LegalArticle,
+    Official,
     PrisonVisit,
+    Proceeding,
     Recognition,
     Sentence,
     Source,
@@ -53,6 +56,11 @@ DECLARATIONS: tuple[Declaration, ...] = (
     # reference data: public only through a published case that needs it
     Declaration(LegalArticle, ("country", "code", "edition", "number", "title")),
     Declaration(Facility, ("name", "slug", "kind", "city", "region", "country", "postal_address")),
+    # public only while a published case shows a public part they played
+    Declaration(Official, ("full_name", "slug", "kind", "country", "institution")),
+    # a group trial: public while one of its cases is published (never its other cases'
+    # drafts: each co-defendant is shown through their own published version)
+    Declaration(Proceeding, ("name", "slug", "country", "court", "description")),
     Declaration(
         Organization, ("name", "translated_name", "slug", "kind", "country", "description")
     ),
@@ -109,6 +117,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
             "authority",
             "court",
             "case_number",
+            "proceeding",
             "status",
             "arrest_date",
             "verdict_date",
@@ -165,6 +174,8 @@ DECLARATIONS: tuple[Declaration, ...] = (
     # a link between two cases, in the version of its from_case; shown on either
     # case's public page only while the other case is published too
     Declaration(CaseLink, ("from_case", "to_case", "kind", "note"), cites=True),
+    # an official's part in the case (the judge who sentenced, the prosecutor…)
+    Declaration(CaseOfficial, ("case", "official", "role", "decision", "date"), cites=True),
     Declaration(
         Recognition, ("case", "recognized_by", "recognizer", "recognized_on", "url"), cites=True
     ),

@@ -35,11 +35,15 @@ from casetracker.records import Record
 def case_ids_of(record: Model) -> list[int]:
     """The cases whose public content `record` may change."""
     from cases import policy
-    from cases.models import Case, HealthObservation, Source
+    from cases.models import Case, HealthObservation, Official, Proceeding, Source
     from people.models import Person
 
     if isinstance(record, Case):
         return [record.pk]
+    if isinstance(record, Official):  # shown on the page of every case they acted in
+        return list(record.parts.values_list("case_id", flat=True).distinct())
+    if isinstance(record, Proceeding):  # its name and court are on each of its cases' pages
+        return list(record.cases.values_list("pk", flat=True))
     if isinstance(record, Person):
         return list(Case.objects.filter(person_id=record.pk).values_list("pk", flat=True))
     if isinstance(record, Source):

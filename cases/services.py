@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import can_proceed
@@ -32,10 +33,12 @@ from cases import policy, review
 from cases.health import refresh_health_due
 from cases.models import (
     Case,
+    CaseOfficial,
     Event,
     EvidenceFile,
     HealthObservation,
     HungerStrike,
+    Official,
     PrisonVisit,
     Publication,
     Source,
@@ -51,7 +54,8 @@ from cases.snapshots import (
 )
 from casetracker.records import Visibility
 from casetracker.security.log import security_event_on_commit
-from people.models import Person
+from people.models import Person, PersonRelation
+from people.names import normalize_name
 
 # Case fields an assigned monitor may change while the case is live.
 CASE_INTERNAL_FIELDS = ("internal_notes", "health_check_interval_days", "visit_interval_days")
@@ -314,6 +318,73 @@ def update_event(*, by, event: Event, data: Mapping[str, Any]) -> Event:
     return _save(event, by)
 
 
+# --- officials and their part in a case -------------------------------------------
+
+OFFICIAL_FIELDS = ("full_name", "kind", "country", "institution", "visibility")
+OFFICIAL_PART_FIELDS = ("official", "role", "decision", "date", "visibility")
+
+
+def _official_slug(full_name: str) -> str:
+    base = slugify(normalize_name(full_name))[:200].strip("-") or "official"
+    taken = set(Official.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def create_official(*, by, data: Mapping[str, Any]) -> Official:
+    official = Official()
+    _assign(official, data, OFFICIAL_FIELDS)
+    official.slug = _official_slug(official.full_name or "")
+    return _save(official, by)
+
+
+@transaction.atomic
+def record_official_part(
+    *,
+    by,
+    case: Case,
+    data: Mapping[str, Any],
+    new_official: Mapping[str, Any] | None = None,
+    sources: Sequence[Source] = (),
+) -> CaseOfficial:
+    """An official's part in `case`: an existing official, or a new one
+    (`new_official`: their name, kind, institution; by default the case's country
+    and the part's visibility). Errors of the new official are keyed
+    `new_official-<field>`."""
+    _require_edit(by, case)
+    data = dict(data)
+    if new_official:
+        try:
+            data["official"] = create_official(
+                by=by,
+                data={
+                    "country": case.country,
+                    "visibility": data.get("visibility", Visibility.INTERNAL),
+                    **new_official,
+                },
+            )
+        except ValidationError as error:
+            raise _prefixed(error, "new_official") from None
+    if not data.get("official"):
+        raise ValidationError({"official": _("Choose the official, or name a new one.")})
+    part = CaseOfficial(case=case)
+    _assign(part, data, OFFICIAL_PART_FIELDS)
+    _save(part, by)
+    _cite(part, sources)
+    return part
+
+
+@transaction.atomic
+def update_official_part(*, by, part: CaseOfficial, data: Mapping[str, Any]) -> CaseOfficial:
+    _require_edit(by, part)
+    _assign(part, data, OFFICIAL_PART_FIELDS)
+    return _save(part, by)
+
+
 # --- hunger strikes ----------------------------------------------------------------
 
 
@@ -380,6 +451,59 @@ def update_case(*, by, case: Case, data: Mapping[str, Any]) -> Case:
     if case.health_check_interval_days != interval_before:
         refresh_health_due(person_ids=[case.person_id])
     return case
+
+
+# --- relatives and lawyers ----------------------------------------------------------
+
+RELATION_FIELDS = ("other", "kind", "relation", "since", "until", "notes", "visibility")
+
+
+def _unused_person_slug(name: str) -> str:
+    from django.utils.text import slugify
+
+    from people.names import normalize_name
+
+    base = slugify(normalize_name(name))[:200].strip("-") or "person"
+    slug, n = base, 1
+    while Person.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def add_person_relation(
+    *, by, person: Person, data: Mapping[str, Any], new_person_name: str = ""
+) -> PersonRelation:
+    """Link a relative or a lawyer to `person` (cases.policy.may_read_relations).
+
+    The linked person is an existing one (`data["other"]`) or, with
+    `new_person_name`, a new person record created with the relation's own
+    visibility (internal or confidential): never public."""
+    if by is not None and not policy.may_read_relations(by, person):
+        raise PermissionDenied(_("This person belongs to a case you are not assigned to."))
+    relation = PersonRelation(person=person)
+    _assign(relation, data, RELATION_FIELDS)
+    name = (new_person_name or "").strip()
+    if name:
+        if relation.other_id is not None:
+            raise ValidationError(
+                {"new_person_name": _("Choose a person or type a new name, not both.")}
+            )
+        other = Person(full_name=name, slug=_unused_person_slug(name))
+        other.visibility = (
+            relation.visibility
+            if relation.visibility in (Visibility.INTERNAL, Visibility.CONFIDENTIAL)
+            else Visibility.CONFIDENTIAL
+        )
+        try:
+            _save(other, by, reason="added as a relative or lawyer")
+        except ValidationError as error:
+            raise ValidationError({"new_person_name": error.messages}) from None
+        relation.other = other
+    elif relation.other_id is None:
+        raise ValidationError({"other": _("Choose a person, or type the name of a new one.")})
+    return _save(relation, by)
 
 
 # --- evidence ----------------------------------------------------------------------

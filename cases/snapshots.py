@@ -3,7 +3,8 @@
 A version holds everything the case's public pages show: the case's and the
 person's declared public fields, every publishable child record (public and not
 archived) with the publishable sources it cites, and the references those facts
-need (legal articles, facilities, organizations and their legal status, sources).
+need (legal articles, facilities, officials, organizations and their legal
+status, sources).
 Which fields are public is declared once, in cases.publicity: internal fields
 (internal notes, a visit's internal report and visitors, source notes, a
 confidential source's identity) are not declared, so they can never enter a
@@ -36,6 +37,7 @@ from cases.models import (
     AdditionalPunishment,
     Case,
     CaseLink,
+    CaseOfficial,
     Charge,
     DeathInCustody,
     Detention,
@@ -44,7 +46,9 @@ from cases.models import (
     HealthObservation,
     HungerStrike,
     LegalArticle,
+    Official,
     PrisonVisit,
+    Proceeding,
     Recognition,
     Sentence,
     Source,
@@ -96,6 +100,7 @@ SECTIONS = (
     Section("recognitions", Recognition, "case"),
     Section("events", Event, "case"),
     Section("case_links", CaseLink, "case", via="from_case"),
+    Section("case_officials", CaseOfficial, "case"),
     Section("name_variants", NameVariant, "person"),
     Section("memberships", Membership, "person"),
     Section("detentions", Detention, "person"),
@@ -110,6 +115,8 @@ SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 REFERENCES = (
     ("legal_articles", LegalArticle),
     ("facilities", Facility),
+    ("officials", Official),
+    ("proceedings", Proceeding),
     ("organizations", Organization),
     ("organization_statuses", OrganizationStatus),
     ("sources", Source),
@@ -206,6 +213,7 @@ REFERENCE_LINKS = (
     ("facility", "facilities"),
     ("organization", "organizations"),
     ("recognizer", "organizations"),
+    ("official", "officials"),
 )
 
 
@@ -241,6 +249,10 @@ def _build_snapshots(cases: list[Case]) -> dict[int, dict]:
     wanted: dict[int, dict[str, set[int]]] = {
         case.pk: {key: set() for key, _model in REFERENCES} for case in cases
     }
+    for case in cases:
+        proceeding = snapshots[case.pk]["case"].get("proceeding")
+        if proceeding:
+            wanted[case.pk]["proceedings"].add(proceeding["id"])
     for section in SECTIONS:
         declared = public_fields(section.model)
         owners = list(snapshots) if section.owner == "case" else list(by_person)
@@ -320,6 +332,8 @@ class _ReferenceRecords:
         for key, model in (
             ("legal_articles", LegalArticle),
             ("facilities", Facility),
+            ("officials", Official),
+            ("proceedings", Proceeding),
             ("organizations", Organization),
         ):
             rows = model.objects.publishable().filter(pk__in=union[key]).order_by("pk")
@@ -347,7 +361,10 @@ class _ReferenceRecords:
         return {str(pk): records[pk] for pk in sorted(ids) if pk in records}
 
     def of(self, wanted: dict[str, set[int]], cited: set[int]) -> dict:
-        refs = {key: self._pick(key, wanted[key]) for key in ("legal_articles", "facilities")}
+        refs = {
+            key: self._pick(key, wanted[key])
+            for key in ("legal_articles", "facilities", "officials", "proceedings")
+        }
         refs["organizations"] = self._pick("organizations", wanted["organizations"])
         statuses = sorted(
             (pk, record)
@@ -363,9 +380,13 @@ class _ReferenceRecords:
 
 
 def _drop_unshown_references(snapshot: dict) -> None:
-    """Links to references that are not public (an internal facility) stay empty,
-    and a membership of an organization that is not public is not shown."""
+    """Links to references that are not public (an internal facility, an internal
+    proceeding) stay empty, and a membership of an organization that is not public
+    is not shown."""
     refs = snapshot["references"]
+    proceeding = snapshot["case"].get("proceeding")
+    if proceeding and str(proceeding["id"]) not in refs["proceedings"]:
+        snapshot["case"]["proceeding"] = None
     for section_key, name, ref_key in (
         ("detentions", "facility", "facilities"),
         ("visits", "facility", "facilities"),
@@ -377,6 +398,12 @@ def _drop_unshown_references(snapshot: dict) -> None:
         pk: record
         for pk, record in snapshot["memberships"].items()
         if str(record["organization"]["id"]) in refs["organizations"]
+    }
+    # an official's part is shown only with its official (an internal official: not at all)
+    snapshot["case_officials"] = {
+        pk: record
+        for pk, record in snapshot.get("case_officials", {}).items()
+        if str(record["official"]["id"]) in refs["officials"]
     }
 
 

@@ -5,7 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from casetracker.admin import RecordAdmin, RecordInline
 
-from .models import Membership, NameVariant, Organization, OrganizationStatus, Person
+from .models import (
+    Membership,
+    NameVariant,
+    Organization,
+    OrganizationStatus,
+    Person,
+    PersonRelation,
+)
 
 
 class NameVariantInline(RecordInline):
@@ -20,6 +27,15 @@ class MembershipInline(RecordInline):
     autocomplete_fields = ("organization", "sources")
 
 
+class PersonRelationInline(RecordInline):
+    """Relatives and lawyers: confidential by default, never public."""
+
+    model = PersonRelation
+    fk_name = "person"
+    fields = ("kind", "relation", "other", "since", "until", "notes", "visibility")
+    autocomplete_fields = ("other",)
+
+
 @admin.register(Person)
 class PersonAdmin(RecordAdmin):
     list_display = ("full_name", "citizenship", "occupation", "visibility", "health_due_at")
@@ -29,7 +45,7 @@ class PersonAdmin(RecordAdmin):
     readonly_fields = (*RecordAdmin.readonly_fields, "health_due_at")
     # health_due_at reads the one-to-one HealthDue row: joined, not one query per row.
     list_select_related = ("health_due",)
-    inlines = [NameVariantInline, MembershipInline]
+    inlines = [NameVariantInline, MembershipInline, PersonRelationInline]
     fieldsets = (
         (None, {"fields": ("full_name", "slug", "visibility")}),
         (
@@ -113,3 +129,11 @@ class OrganizationStatusAdmin(RecordAdmin):
     list_display = ("organization", "status", "since", "authority")
     search_fields = ("organization__name", "authority")
     autocomplete_fields = ("organization", "sources")
+
+
+@admin.register(PersonRelation)
+class PersonRelationAdmin(RecordAdmin):
+    list_display = ("person", "kind", "relation", "other", "visibility")
+    list_filter = (*RecordAdmin.list_filter, "kind")
+    search_fields = ("person__full_name", "other__full_name", "relation")
+    autocomplete_fields = ("person", "other")

@@ -270,6 +270,74 @@ class Membership(SourcedRecord):
             raise ValidationError({"ended_on": _("The end cannot be before the start.")})
 
 
+class PersonRelation(Record):
+    """A person linked to another: a relative (the relation as reported, "mother",
+    "husband") or a lawyer or advocate. Confidential by default and never public:
+    not declared in cases.publicity, so it can never enter a version; staff read
+    it only as cases.policy.may_read_relations allows."""
+
+    class Kind(models.TextChoices):
+        RELATIVE = "relative", _("Relative")
+        LAWYER = "lawyer", _("Lawyer or advocate")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="relations"
+    )
+    other = models.ForeignKey(
+        Person,
+        verbose_name=_("linked person"),
+        on_delete=models.PROTECT,
+        related_name="relations_as_other",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # never public: only the two staff visibilities are offered (or accepted)
+    visibility = models.CharField(
+        _("visibility"),
+        max_length=12,
+        choices=[
+            (Visibility.CONFIDENTIAL, Visibility.CONFIDENTIAL.label),
+            (Visibility.INTERNAL, Visibility.INTERNAL.label),
+        ],
+        default=Visibility.CONFIDENTIAL,
+        help_text=_("Relatives and lawyers are never public."),
+    )
+    relation = models.CharField(
+        _("relation"),
+        max_length=100,
+        blank=True,
+        help_text=_("For a relative, as reported: mother, husband, brother…"),
+    )
+    since = PartialDateField(_("since"))
+    until = PartialDateField(_("until"))
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("relative or lawyer")
+        verbose_name_plural = _("relatives and lawyers")
+        ordering = ["person", "kind", "pk"]
+
+    def __str__(self) -> str:
+        label = self.relation if self.kind == self.Kind.RELATIVE and self.relation else None
+        return f"{self.person} — {label or self.get_kind_display()}: {self.other}"
+
+    @classmethod
+    def restrict_to_published(cls, qs):
+        """Never public, whatever its visibility says."""
+        return qs.none()
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.person_id is not None and self.person_id == self.other_id:
+            errors["other"] = _("A person cannot be linked to themselves.")
+        if self.kind == self.Kind.RELATIVE and not self.relation.strip():
+            errors["relation"] = _("Say how they are related (mother, husband, brother…).")
+        if certainly_after(self.since, self.until):
+            errors["until"] = _("The end cannot be before the start.")
+        if errors:
+            raise ValidationError(errors)
+
+
 __all__ = [
     "Gender",
     "LegalStatus",
@@ -278,5 +346,6 @@ __all__ = [
     "Organization",
     "OrganizationStatus",
     "Person",
+    "PersonRelation",
     "Visibility",
 ]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from casetracker.records import archive_record
 
-from .models import Membership, NameVariant, Person
+from .models import Membership, NameVariant, Person, PersonRelation
 
 # Reverse relations of Person that merge_people moves (tests check none is forgotten).
 MOVED_RELATIONS = {
@@ -22,6 +22,8 @@ MOVED_RELATIONS = {
     "visits",
     "stale_health_flags",
     "deaths_in_custody",
+    "relations",
+    "relations_as_other",
 }
 # Reverse relations merge_people does not move but recomputes for both people:
 # the due moment (cases.HealthDue) follows the records that moved.
@@ -94,6 +96,20 @@ def merge_people(*, keep: Person, merge: Person, by) -> Person:
         _save(membership, by, reason, ["person"])
         if duplicate:
             archive_record(record=membership, by=by)
+
+    # Relatives and lawyers follow the person, on either end; a link between the two
+    # records being merged would link the person to themselves: archived.
+    for relation in PersonRelation.objects.filter(person=merge) | PersonRelation.objects.filter(
+        other=merge
+    ):
+        fields = [
+            name for name in ("person", "other") if getattr(relation, f"{name}_id") == merge.pk
+        ]
+        for name in fields:
+            setattr(relation, name, keep)
+        _save(relation, by, reason, fields)
+        if relation.person_id == relation.other_id and relation.archived_at is None:
+            archive_record(record=relation, by=by)
 
     names = {v.name.casefold() for v in NameVariant.objects.filter(person=keep)}
     names.add(keep.full_name.casefold())

@@ -7,4 +7,10 @@ class PublicConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import receivers  # noqa: F401  (Publication post_save → read model)
+        from django.db.models.signals import post_migrate
+
+        from . import receivers  # Publication post_save → read model
+
+        post_migrate.connect(
+            receivers.fill_after_migrate, sender=self, dispatch_uid="public-fill-after-migrate"
+        )

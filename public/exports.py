@@ -4,21 +4,41 @@ Columns follow the bulk-import format of docs/import-format.md where a column ex
 so an export can be read back by the importer; `case_url` and `slug` come first
 so a row can be cited. Values are raw codes (status `convicted`, currency
 `KZT`), not translated labels: exports are for machines and spreadsheets.
+
+The "Excel" variant of the CSV (`?format=excel`) is for people opening it in a
+spreadsheet: it starts with a UTF-8 byte order mark (without one, Excel on
+Windows reads the file as the local code page and mangles Cyrillic and Han), and
+beside every coded column it has the code's label in the reader's language
+(`status` "convicted", `status_label` "Convicted").
+
+File names carry the filter and the day (`cases-country-KZ-2026-12-03.csv`):
+`filename` below, ASCII only.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import json
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from anyascii import anyascii
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from public.models import (
     PublicCase as Case,
 )
+from public.models import (
+    PublicPerson as Person,
+)
+from public.models import (
+    PublicSentence as Sentence,
+)
 
+from .countries import country_name
 from .listing import shown_facility, with_export_data
 from .pages import absolute
 
@@ -123,6 +143,71 @@ def csv_row(case: Case) -> list[str]:
     return [escape_cell(v) for v in values]
 
 
+def _choice_labels(choices) -> Callable[[str], str]:
+    labels = dict(choices)
+    return lambda code: str(labels.get(code, code)) if code else ""
+
+
+def _yes_no(code: str) -> str:
+    return {"yes": _("Yes"), "no": _("No")}.get(code, code)
+
+
+def excel_labels() -> dict[str, Callable[[str], str]]:
+    """The coded columns of the Excel variant, each with what labels its code."""
+    return {
+        "gender": _choice_labels(Person._meta.get_field("gender").choices),
+        "citizenship": lambda code: country_name(code) if code else "",
+        "case_type": _choice_labels(Case.Type.choices),
+        "country": lambda code: country_name(code) if code else "",
+        "status": _choice_labels(Case.Status.choices),
+        "sentence_kind": _choice_labels(Sentence.Kind.choices),
+        "hunger_strike_ongoing": _yes_no,
+    }
+
+
+LABEL_SUFFIX = "_label"
+BOM = "\ufeff"
+
+
+def excel_columns() -> list[str]:
+    labelled = excel_labels()
+    columns = []
+    for column in CSV_COLUMNS:
+        columns.append(column)
+        if column in labelled:
+            columns.append(column + LABEL_SUFFIX)
+    return columns
+
+
+def excel_row(row: list[str], labels: dict[str, Callable[[str], str]]) -> list[str]:
+    """A csv_row with each coded column followed by its label."""
+    values = []
+    for column, value in zip(CSV_COLUMNS, row, strict=True):
+        values.append(value)
+        if column in labels:
+            values.append(escape_cell(labels[column](value)))
+    return values
+
+
+# What a file name may hold: letters, digits, dot, hyphen (anything else becomes one hyphen).
+_UNSAFE = re.compile(r"[^A-Za-z0-9.]+")
+FILENAME_MAX = 120
+
+
+def filename(filters: dict[str, str], extension: str, today: datetime.date) -> str:
+    """`cases-country-KZ-status-convicted-2026-12-03.csv`: each filter given (name and
+    value, transliterated to ASCII, other characters as hyphens), then the day."""
+    parts = ["cases"]
+    for name, value in filters.items():
+        value = anyascii(str(value)).strip()
+        value = value.upper() if name == "country" else value
+        safe = _UNSAFE.sub("-", value).strip("-.")[:40].strip("-.")
+        if safe:
+            parts += [name, safe]
+    stem = "-".join(parts)[:FILENAME_MAX].strip("-.")
+    return f"{stem}-{today.isoformat()}.{extension}"
+
+
 def json_record(case: Case) -> dict[str, Any]:
     person = case.person
     detention = _current_detention(case)
@@ -219,11 +304,18 @@ def _rows(cases: QuerySet) -> Iterable[Case]:
     return with_export_data(cases).iterator(chunk_size=CHUNK)
 
 
-def csv_lines(cases: QuerySet) -> Iterator[str]:
+def csv_lines(cases: QuerySet, excel: bool = False) -> Iterator[str]:
+    """The CSV export; `excel`: with a byte order mark and labels beside codes."""
     writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
+    if not excel:
+        yield writer.writerow(CSV_COLUMNS)
+        for case in _rows(cases):
+            yield writer.writerow(csv_row(case))
+        return
+    labels = excel_labels()
+    yield BOM + writer.writerow(excel_columns())
     for case in _rows(cases):
-        yield writer.writerow(csv_row(case))
+        yield writer.writerow(excel_row(csv_row(case), labels))
 
 
 def json_chunks(cases: QuerySet, filters: dict[str, Any]) -> Iterator[str]:

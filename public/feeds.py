@@ -70,7 +70,7 @@ def _case_slug_for_person():
     return Subquery(
         Case.objects.public()
         .filter(person=OuterRef("person"))
-        .order_by("-arrest_date", "pk")
+        .order_by("-arrest_date__sortable", "pk")
         .values("slug")[:1]
     )
 

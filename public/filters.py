@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.citations import parse_citation
-from people.search import search_people
+from people.search import rank_expression, search_people, search_ranks
 from public.models import PublicCase as Case
 from public.models import PublicCharge as Charge
 from public.models import PublicDetention as Detention
@@ -90,6 +90,31 @@ class HungerStrikeFilter(django_filters.ChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+# ?year=unknown: the cases whose arrest date is not known (a facet option and a stats row).
+UNKNOWN_YEAR = "unknown"
+
+
+class YearField(forms.CharField):
+    """A year of arrest (1900 to 2100) or `unknown`; cleaned to "2024" or "unknown"."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        value = (value or "").strip()
+        if not value:
+            return None
+        if value.casefold() == UNKNOWN_YEAR:
+            return UNKNOWN_YEAR
+        if re.fullmatch(r"[0-9]{4}", value) and 1900 <= int(value) <= 2100:
+            return value
+        raise forms.ValidationError(
+            _("Enter a year between 1900 and 2100, or “unknown”."), code="invalid_year"
+        )
+
+
+class YearFilter(django_filters.CharFilter):
+    field_class = YearField
+
+
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Name"), max_length=200)
     article = ArticleFilter(method="filter_article", label=_("Legal article"), max_length=60)
@@ -97,13 +122,12 @@ class CaseFilter(django_filters.FilterSet):
         method="filter_organization", label=_("Organization or party"), max_length=220
     )
     country = django_filters.CharFilter(method="filter_country", label=_("Country"), max_length=2)
+    region = django_filters.CharFilter(method="filter_region", label=_("Region"), max_length=200)
     status = django_filters.ChoiceFilter(choices=Case.Status.choices, label=_("Status"))
     facility = django_filters.CharFilter(
         method="filter_facility", label=_("Place of detention"), max_length=220
     )
-    year = django_filters.NumberFilter(
-        method="filter_year", label=_("Year of arrest"), min_value=1900, max_value=2100
-    )
+    year = YearFilter(method="filter_year", label=_("Year of arrest"), max_length=7)
     min_months = django_filters.NumberFilter(
         method="filter_min_months",
         label=_("Sentence at least (months)"),
@@ -119,6 +143,9 @@ class CaseFilter(django_filters.FilterSet):
     hunger_strike = HungerStrikeFilter(method="filter_hunger_strike", label=_("Hunger strike"))
     recognized_by = django_filters.CharFilter(
         method="filter_recognized_by", label=_("Recognised by (organisation)"), max_length=220
+    )
+    proceeding = django_filters.CharFilter(
+        method="filter_proceeding", label=_("Group trial (proceeding)"), max_length=220
     )
 
     class Meta:
@@ -140,15 +167,22 @@ class CaseFilter(django_filters.FilterSet):
             values["country"] = data["country"].upper()
         if data.get("status"):
             values["status"] = data["status"]
-        if data.get("year") is not None:
-            values["year"] = f"{int(data['year']):04d}"
+        if data.get("year"):
+            values["year"] = data["year"]
         if data.get("hunger_strike") == "ongoing":
             values["hunger_strike"] = True
         return values
 
     def filter_q(self, queryset, name, value):
+        """Cases of the people the name matches (people.search), best match first:
+        each case carries its person's `search_rank`, which listing.sort_cases puts
+        before the chosen order unless another sort is asked for."""
         people = search_people(Person.objects.publishable(), value)
-        return queryset.filter(person__in=people.values("pk"))
+        ranks = search_ranks(people, value)
+        found = queryset.filter(person__in=people.values("pk")).annotate(
+            search_rank=rank_expression("person_id", ranks)
+        )
+        return found.order_by("search_rank", *queryset.query.order_by)
 
     def filter_article(self, queryset, name, value):
         lookup = article_lookup(value)
@@ -162,6 +196,11 @@ class CaseFilter(django_filters.FilterSet):
             case=OuterRef("pk"), recognizer__slug=value, recognizer__in=_public_orgs()
         )
         return queryset.filter(Exists(recognitions))
+
+    def filter_proceeding(self, queryset, name, value):
+        """The published cases of the group trial with this slug (the read model holds
+        a proceeding only while one of its cases is published)."""
+        return queryset.filter(proceeding__slug=value.strip())
 
     def filter_organization(self, queryset, name, value):
         members = Membership.objects.publishable().filter(
@@ -180,8 +219,16 @@ class CaseFilter(django_filters.FilterSet):
         )
         return queryset.filter(Exists(detentions))
 
+    def filter_region(self, queryset, name, value):
+        """The case's region as written (case-insensitively, surrounding spaces aside)."""
+        value = " ".join(value.split())
+        return queryset.filter(region__iexact=value) if value else queryset
+
     def filter_year(self, queryset, name, value):
-        return queryset.filter(arrest_date__startswith=f"{int(value):04d}")
+        if value == UNKNOWN_YEAR:
+            return queryset.filter(Q(arrest_date="") | Q(arrest_date__isnull=True))
+        # An uncertain date counts in its earliest possible year ("before X": the year of X).
+        return queryset.filter(arrest_date__earliest_year=f"{int(value):04d}")
 
     def filter_min_months(self, queryset, name, value):
         sentences = Sentence.objects.publishable().filter(

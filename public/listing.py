@@ -33,8 +33,10 @@ from public.models import (
     PublicSentence as Sentence,
 )
 
-# ?sort= values; anything else falls back to the default.
+# ?sort= values; anything else falls back to the default (with a name search,
+# the best match first: people.search ranks).
 SORTS = {
+    "relevance": _("Best match first"),
     "arrest_desc": _("Most recent arrest first"),
     "arrest": _("Earliest arrest first"),
     "name": _("Name"),
@@ -43,15 +45,24 @@ SORTS = {
 DEFAULT_SORT = "arrest_desc"
 
 
-def sort_key(value: str | None) -> str:
-    return value if value in SORTS else DEFAULT_SORT
+def sort_key(value: str | None, searching: bool = False) -> str:
+    if value in SORTS:
+        return value
+    return "relevance" if searching else DEFAULT_SORT
 
 
 def sort_cases(cases: QuerySet, key: str | None) -> QuerySet:
-    """`cases` (from Case.objects.public()) in the order `key` names."""
-    key = sort_key(key)
+    """`cases` (from Case.objects.public(), maybe filtered) in the order `key` names.
+    Cases found by a name search (public.filters: annotated `search_rank`) come best
+    match first, then most recent arrest, unless `key` asks for another order."""
+    searching = "search_rank" in cases.query.annotations
+    key = sort_key(key, searching)
+    if key == "relevance":
+        if searching:
+            return cases.order_by("search_rank", "-arrest_date", "pk")
+        key = DEFAULT_SORT
     if key == "arrest":
-        return cases.order_by("arrest_date", "pk")
+        return cases.order_by("arrest_date__sortable", "pk")
     if key == "name":
         return cases.order_by("person__full_name", "pk")
     if key == "sentence":
@@ -63,9 +74,9 @@ def sort_cases(cases: QuerySet, key: str | None) -> QuerySet:
             .values("term_months")[:1]
         )
         return cases.annotate(longest_term=Subquery(longest)).order_by(
-            F("longest_term").desc(nulls_last=True), "-arrest_date", "pk"
+            F("longest_term").desc(nulls_last=True), "-arrest_date__sortable", "pk"
         )
-    return cases.order_by("-arrest_date", "pk")
+    return cases.order_by("-arrest_date__sortable", "pk")
 
 
 def with_row_data(cases: QuerySet) -> QuerySet:
@@ -85,7 +96,7 @@ def with_row_data(cases: QuerySet) -> QuerySet:
             ),
             Prefetch(
                 "sentences",
-                queryset=Sentence.objects.public().order_by("sentenced_on", "pk"),
+                queryset=Sentence.objects.public().order_by("sentenced_on__sortable", "pk"),
                 to_attr="public_sentences",
             ),
         )
@@ -125,7 +136,7 @@ def with_export_data(cases: QuerySet) -> QuerySet:
             queryset=Detention.objects.public()
             .current()
             .select_related("facility")
-            .order_by("-started_on", "-pk"),
+            .order_by("-started_on__sortable", "-pk"),
             to_attr="current_detentions",
         ),
     )

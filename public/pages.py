@@ -66,6 +66,9 @@ def page_models(case) -> SimpleNamespace:
         Source=_related(charges, "sources"),
         DeathInCustody=_related(person_model, "deaths_in_custody"),
         CaseLink=_related(case_model, "links_out"),
+        CaseOfficial=_related(case_model, "official_parts"),
+        Official=_related(_related(case_model, "official_parts"), "official"),
+        Proceeding=_related(case_model, "proceeding"),
         sentence_prefetches=_extras_prefetch(_related(case_model, "sentences")),
     )
 
@@ -100,6 +103,24 @@ def case_links(m, case) -> list:
     ]
 
 
+def co_defendants(m, case) -> tuple:
+    """The case's proceeding (group trial) when it is public, and the other published
+    cases in it, each with its person: two queries, however many defendants. On the
+    public site both come from the read model, so a co-defendant whose case is a
+    draft (or was withdrawn) is not listed."""
+    proceeding = case.proceeding if case.proceeding_id else None
+    if not is_publishable(proceeding):
+        return None, []
+    others = (
+        m.Case.objects.public()
+        .filter(proceeding=proceeding)
+        .exclude(pk=case.pk)
+        .select_related("person")
+        .order_by("person__full_name", "pk")
+    )
+    return proceeding, list(others)
+
+
 def sources_prefetch(source_model=None) -> Prefetch:
     from public.models import PublicSource
 
@@ -131,11 +152,16 @@ def display_date(value: PartialDate | dt.date | None) -> str:
     return date_format(value, "DATE_FORMAT")
 
 
+def _uncertain(value) -> bool:
+    """An approximate, uncertain or bounded date (what is computed from it is approximate)."""
+    return isinstance(value, PartialDate) and value.is_uncertain
+
+
 def date_key(value: PartialDate | dt.date | None) -> str:
     """A sort key shared by partial dates and dates (both sort as ISO strings)."""
     if not value:
         return ""
-    return str(value) if isinstance(value, PartialDate) else value.isoformat()
+    return value.sort_key() if isinstance(value, PartialDate) else value.isoformat()
 
 
 class Citations:
@@ -236,6 +262,49 @@ def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+def _latest_end(detentions) -> Any:
+    """The latest detention that ended otherwise than by a transfer or a death
+    (a release, an escape, a deportation): shown when nobody holds the person now.
+    `detentions` are newest first."""
+    return next(
+        (
+            d
+            for d in detentions
+            if d.end_reason and d.end_reason not in (d.EndReason.TRANSFER, d.EndReason.DEATH)
+        ),
+        None,
+    )
+
+
+def custody_context(person) -> dict:
+    """Where the person is held now, or how the last detention ended, and a death
+    in custody: for the person page (the case page computes the same itself)."""
+    detention_model = _related(type(person), "detentions")
+    death_model = _related(type(person), "deaths_in_custody")
+    detentions = list(
+        detention_model.objects.publishable()
+        .filter(person=person)
+        .select_related("facility")
+        .order_by("-started_on", "-pk")
+    )
+    for detention in detentions:
+        detention.person = person
+        detention.shown_facility = (
+            detention.facility if is_publishable(detention.facility) else None
+        )
+    death = (
+        death_model.objects.publishable().filter(person=person).select_related("facility").first()
+    )
+    if death is not None:
+        death.shown_facility = death.facility if is_publishable(death.facility) else None
+    current = next((d for d in detentions if d.is_current), None)
+    return {
+        "current_detention": current,
+        "released": None if current or death else _latest_end(detentions),
+        "death": death,
+    }
+
+
 def case_page_context(case) -> dict:
     """Context for templates/public/case_detail.html.
 
@@ -267,7 +336,7 @@ def case_page_context(case) -> dict:
         m.Sentence.objects.publishable()
         .filter(case=case)
         .prefetch_related(sources_prefetch(m.Source), *m.sentence_prefetches)
-        .order_by("sentenced_on", "pk")
+        .order_by("sentenced_on__sortable", "pk")
     )
     recognitions = list(
         m.Recognition.objects.publishable()
@@ -286,7 +355,7 @@ def case_page_context(case) -> dict:
         .filter(person=person)
         .select_related("facility")
         .prefetch_related(sources_prefetch(m.Source))
-        .order_by("-started_on", "-pk")
+        .order_by("-started_on__sortable", "-pk")
     )
     death = (
         m.DeathInCustody.objects.publishable()
@@ -322,8 +391,20 @@ def case_page_context(case) -> dict:
         .order_by("date", "pk")
     )
     links = case_links(m, case)
+    # The official is reference data: a part is shown only with a public official.
+    official_parts = list(
+        m.CaseOfficial.objects.publishable()
+        .filter(case=case, official__in=m.Official.objects.publishable())
+        .select_related("official")
+        .prefetch_related(sources_prefetch(m.Source))
+        .order_by("date", "pk")
+    )
+    proceeding, codefendants = co_defendants(m, case)
     other_cases = list(
-        m.Case.objects.public().filter(person=person).exclude(pk=case.pk).order_by("-arrest_date")
+        m.Case.objects.public()
+        .filter(person=person)
+        .exclude(pk=case.pk)
+        .order_by("-arrest_date__sortable", "pk")
     )
 
     # Facilities are reference data reached by a foreign key: hide one that is not public.
@@ -343,6 +424,7 @@ def case_page_context(case) -> dict:
         *visits,
         *events,
         *(link for _label, _other, link in links),
+        *official_parts,
     ):
         cite.cite(record)
 
@@ -350,7 +432,7 @@ def case_page_context(case) -> dict:
         detention.person = person  # is_current reads the person's death; no query each
     current = next((d for d in detentions if d.is_current), None)
     # The latest detention ended by a release (shown when nobody holds the person now).
-    released = None if current else next((d for d in detentions if d.is_release), None)
+    released = None if current else _latest_end(detentions)
     if death is not None:
         death.shown_facility = death.facility if is_publishable(death.facility) else None
     # The sentence in force is the latest decision; the others are its history.
@@ -364,9 +446,13 @@ def case_page_context(case) -> dict:
     for sentence in sentences:
         sentence.term_display = format_term(sentence.term_months, sentence.term_days)
         sentence.release = sentence.expected_release(held_since)
+        # Computed from an uncertain date's earliest bound: the page says "about".
+        basis = sentence.ends_on or sentence.starts_on or held_since
+        sentence.release_approximate = bool(sentence.release) and _uncertain(basis)
         sentence.in_force = sentence is effective
         sentence.extras = getattr(sentence, "public_extras", [])
     release = effective.release if effective is not None and current else None
+    release_approximate = bool(release) and effective.release_approximate
     ongoing = [s for s in strikes if s.is_ongoing]
     for strike in strikes:
         strike.days = strike.day_count(today)
@@ -384,7 +470,9 @@ def case_page_context(case) -> dict:
         "released": released,
         "death": death,
         "days_in_detention": current.days(today) if current else None,
+        "days_approximate": bool(current) and _uncertain(current.started_on),
         "expected_release": release,
+        "release_approximate": release_approximate,
         "strikes": strikes,
         "ongoing_strikes": ongoing,
         "observations": observations,
@@ -395,6 +483,9 @@ def case_page_context(case) -> dict:
         "citations": cite.entries(),
         "other_cases": other_cases,
         "case_links": links,
+        "official_parts": official_parts,
+        "proceeding": proceeding,
+        "co_defendants": codefendants,
         "country": country_name(case.country),
         "cite_url": absolute(case.get_absolute_url()),
         "json_ld": json_ld(case_json_ld(case, variants, charges)),

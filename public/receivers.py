@@ -49,3 +49,25 @@ def publications_bulk_created(sender, publications: list[Publication], **kwargs)
             if p.action in Publication.PUBLISHING_ACTIONS and p.snapshot
         ]
     )
+
+
+def fill_read_model() -> bool:
+    """Every published case gets its version (its last stored publication's, or one
+    built now from its records) and its public rows; idempotent. False when there is
+    nothing published (an empty database: tests, a fresh install)."""
+    from cases.models import Case
+
+    if not Case.objects.filter(editorial_state=Case.EditorialState.PUBLISHED).exists():
+        return False
+    from . import writer
+
+    writer.rebuild()
+    return True
+
+
+def fill_after_migrate(sender, plan=None, **kwargs) -> None:
+    """After a `migrate` that applied a migration of the read model (a new table, a new
+    column), the read model is rebuilt from the stored versions with the code and
+    tables of today. Runs once per migrate (connected for this app only)."""
+    if any(m.app_label == "public" and not backwards for m, backwards in plan or ()):
+        fill_read_model()

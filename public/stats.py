@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db import connections
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from casetracker.records import publishable_q
@@ -43,6 +42,7 @@ from public.models import (
 )
 
 from .countries import country_name
+from .filters import UNKNOWN_YEAR
 
 
 @dataclass
@@ -178,10 +178,13 @@ class Cells:
         self.rows = [
             (dict(zip(self.DIMENSIONS, key, strict=True)), n)
             for *key, n in cases.order_by()
-            .annotate(year=Substr("arrest_date", 1, 4), hunger_strike=Exists(ongoing))
+            .annotate(year=F("arrest_date__earliest_year"), hunger_strike=Exists(ongoing))
             .values_list("country", "status", "year", "hunger_strike")
             .annotate(n=Count("pk"))
         ]
+        # A case without an arrest date counts under "date unknown", as ?year=unknown lists it.
+        for cell, _n in self.rows:
+            cell["year"] = cell["year"] or UNKNOWN_YEAR
 
     def _matching(self, where: dict):
         for cell, n in self.rows:
@@ -216,13 +219,34 @@ def by_status(cells: Cells, where: dict | None = None) -> list[Bucket]:
 
 
 def by_year(cells: Cells, where: dict | None = None) -> list[Bucket]:
-    rows = cells.by("year", where or {}).items()
-    return sorted(
-        # cases without an arrest date have no year to offer
-        (Bucket(value=y, label=y, count=n, param="year") for y, n in rows if y),
+    """Most recent year first; the cases without an arrest date last, as "date unknown"."""
+    rows = cells.by("year", where or {})
+    unknown = rows.pop(UNKNOWN_YEAR, 0)
+    years = sorted(
+        (Bucket(value=y, label=y, count=n, param="year") for y, n in rows.items()),
         key=lambda r: r.value,
         reverse=True,
     )
+    if unknown:
+        years.append(
+            Bucket(value=UNKNOWN_YEAR, label=_("Date unknown"), count=unknown, param="year")
+        )
+    return years
+
+
+def region_counts(cases: QuerySet) -> dict[str, int]:
+    """How many of `cases` name each region (cases without one are left out)."""
+    return dict(
+        cases.order_by()
+        .exclude(region="")
+        .values_list("region")
+        .annotate(n=Count("pk"))
+        .values_list("region", "n")
+    )
+
+
+def region_buckets(found: dict[str, int]) -> list[Bucket]:
+    return _sorted([Bucket(value=r, label=r, count=n, param="region") for r, n in found.items()])
 
 
 def ongoing_hunger_strikes(cells: Cells, where: dict | None = None) -> int:

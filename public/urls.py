@@ -14,6 +14,10 @@ urlpatterns = [
     path("cases/<slug:slug>/feed/", CaseFeed(), name="case_feed"),
     path("people/<slug:slug>/", views.person_detail, name="person"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization"),
+    path("officials/", views.official_list, name="official_list"),
+    path("officials/export.ftm.json", views.export_ftm, name="export_ftm"),
+    path("officials/<slug:slug>/", views.official_detail, name="official"),
+    path("proceedings/<slug:slug>/", views.proceeding_detail, name="proceeding"),
     path("stats/", views.stats, name="stats"),
     path("feed/", UpdatesFeed(), name="feed"),
 ]

@@ -13,17 +13,21 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from casetracker.cache import cached
 from public.filters import CaseFilter
 from public.models import (
     PublicCase as Case,
+)
+from public.models import (
+    PublicCaseOfficial as CaseOfficial,
 )
 from public.models import (
     PublicHungerStrike as HungerStrike,
@@ -35,6 +39,9 @@ from public.models import (
     PublicNameVariant as NameVariant,
 )
 from public.models import (
+    PublicOfficial as Official,
+)
+from public.models import (
     PublicOrganization as Organization,
 )
 from public.models import (
@@ -43,12 +50,15 @@ from public.models import (
 from public.models import (
     PublicPerson as Person,
 )
+from public.models import (
+    PublicProceeding as Proceeding,
+)
 
-from . import exports
+from . import exports, ftm
 from . import stats as counts
 from .countries import country_name
 from .listing import SORTS, sort_cases, sort_key, with_row_data
-from .pages import case_page_context, sources_prefetch
+from .pages import case_page_context, custody_context, sources_prefetch
 
 # Facets counted by a grouped query each (counts, then labelled options); the
 # others come from stats.Cells.
@@ -56,6 +66,7 @@ FACETS = {
     "article": (counts.article_counts, counts.article_buckets),
     "organization": (counts.organization_counts, counts.organization_buckets),
     "facility": (counts.facility_counts, counts.facility_buckets),
+    "region": (counts.region_counts, counts.region_buckets),
 }
 CELL_FACETS = {
     "country": counts.by_country,
@@ -69,7 +80,7 @@ def _ongoing_strikes():
     case_slug = (
         Case.objects.public()
         .filter(person=OuterRef("person"))
-        .order_by("-arrest_date", "pk")
+        .order_by("-arrest_date__sortable", "pk")
         .values("slug")[:1]
     )
     strikes = list(
@@ -184,7 +195,7 @@ def _case_list_body(request, params) -> str:
     valid = filterset.is_valid()
     # An invalid filter shows its error and no results: ignoring it would list wrong cases.
     cases = filterset.qs if valid else Case.objects.none()
-    sort = sort_key(params.get("sort"))
+    sort = sort_key(params.get("sort"), searching=bool(filterset.form.cleaned_data.get("q")))
     total, facets = _counts(params, valid)
     paginator = Paginator(with_row_data(sort_cases(cases, sort)), settings.PUBLIC_CASES_PER_PAGE)
     paginator.count = total
@@ -232,7 +243,7 @@ def person_detail(request, slug):
 
 def _person_body(request, person) -> str:
     cases = with_row_data(Case.objects.public().filter(person=person)).order_by(
-        "-arrest_date", "pk"
+        "-arrest_date__sortable", "pk"
     )
     memberships = (
         Membership.objects.public()
@@ -249,6 +260,33 @@ def _person_body(request, person) -> str:
             "memberships": memberships,
             "cases": cases,
             "citizenship": country_name(person.citizenship) if person.citizenship else "",
+            **custody_context(person),
+        },
+    )
+
+
+@require_safe
+def proceeding_detail(request, slug):
+    """A group trial and its published cases (the read model holds a proceeding only
+    while one of its cases is published, and only the published cases)."""
+    proceeding = get_object_or_404(Proceeding.objects.public(), slug=slug)
+    body = cached("proceeding", lambda: _proceeding_body(request, proceeding), vary=[proceeding.pk])
+    return render(
+        request, "public/proceeding_detail.html", {"proceeding": proceeding, "body": body}
+    )
+
+
+def _proceeding_body(request, proceeding) -> str:
+    cases = with_row_data(Case.objects.public().filter(proceeding=proceeding)).order_by(
+        "person__full_name", "pk"
+    )
+    return _body(
+        request,
+        "proceeding_body.html",
+        {
+            "proceeding": proceeding,
+            "cases": cases,
+            "country": country_name(proceeding.country) if proceeding.country else "",
         },
     )
 
@@ -269,7 +307,7 @@ def organization_detail(request, slug):
         .prefetch_related(
             Prefetch(
                 "person__cases",
-                queryset=Case.objects.public().order_by("-arrest_date", "pk"),
+                queryset=Case.objects.public().order_by("-arrest_date__sortable", "pk"),
                 to_attr="public_cases",
             )
         )
@@ -285,6 +323,49 @@ def organization_detail(request, slug):
             "country": country_name(organization.country) if organization.country else "",
         },
     )
+
+
+@require_safe
+def official_list(request):
+    """Every official who acted in a published case, with how many such cases."""
+    officials = (
+        Official.objects.public()
+        .annotate(case_count=Count("parts__case", distinct=True))
+        .order_by("full_name", "pk")
+    )
+    for official in officials:
+        official.country_name = country_name(official.country) if official.country else ""
+    return render(request, "public/official_list.html", {"officials": officials})
+
+
+@require_safe
+def official_detail(request, slug):
+    """An official's parts in published cases (the read model holds only those)."""
+    official = get_object_or_404(Official.objects.public(), slug=slug)
+    parts = (
+        CaseOfficial.objects.public()
+        .filter(official=official, case__in=Case.objects.public())
+        .select_related("case__person")
+        .prefetch_related(sources_prefetch())
+        .order_by("-date", "-pk")
+    )
+    return render(
+        request,
+        "public/official_detail.html",
+        {
+            "official": official,
+            "parts": parts,
+            "country": country_name(official.country) if official.country else "",
+        },
+    )
+
+
+@require_safe
+def export_ftm(request):
+    """The public officials and their parts as FollowTheMoney entities (public.ftm)."""
+    response = StreamingHttpResponse(ftm.lines(), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="officials.ftm.json"'
+    return response
 
 
 def _with_bars(rows):
@@ -342,20 +423,35 @@ def _export_filters(request):
     return filterset, given
 
 
+# ?format= of the CSV export: the import format, or the Excel variant (public.exports).
+CSV_FORMATS = ("csv", "excel")
+
+
 @require_safe
 def export_csv(request):
-    filterset, _given = _export_filters(request)
-    if not filterset.is_valid():
-        lines = [f"{field}: {error}" for field, errs in filterset.errors.items() for error in errs]
+    filterset, given = _export_filters(request)
+    errors = [f"{field}: {error}" for field, errs in _errors(filterset) for error in errs]
+    variant = request.GET.get("format") or "csv"
+    if variant not in CSV_FORMATS:
+        errors.append("format: " + _("Choose “csv” or “excel”."))
+    if errors:
         return HttpResponse(
-            "\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8"
+            "\n".join(errors) + "\n", status=400, content_type="text/plain; charset=utf-8"
         )
     cases = sort_cases(filterset.qs, request.GET.get("sort"))
+    excel = variant == "excel"
     response = StreamingHttpResponse(
-        exports.csv_lines(cases), content_type="text/csv; charset=utf-8"
+        exports.csv_lines(cases, excel=excel), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = 'attachment; filename="cases.csv"'
+    name = exports.filename(given, "csv", timezone.localdate())
+    if excel:
+        name = name.removesuffix(".csv") + "-excel.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _errors(filterset):
+    return [] if filterset.is_valid() else list(filterset.errors.items())
 
 
 @require_safe
@@ -367,5 +463,6 @@ def export_json(request):
     response = StreamingHttpResponse(
         exports.json_chunks(cases, given), content_type="application/json; charset=utf-8"
     )
-    response["Content-Disposition"] = 'inline; filename="cases.json"'
+    name = exports.filename(given, "json", timezone.localdate())
+    response["Content-Disposition"] = f'inline; filename="{name}"'
     return response

@@ -4,7 +4,7 @@ of the public app that reads live records (to rebuild from them: rebuild_public)
 A case's version (cases.snapshots) becomes rows of the mirror tables
 (public.models). Person-level rows (the person, name variants, detentions, …)
 are the union of the person's published cases' versions, the newest winning;
-reference rows (articles, facilities, organizations, sources) exist while a
+reference rows (articles, facilities, officials, organizations, sources) exist while a
 published version needs them. Every write bumps the public cache version once
 the transaction commits: nothing else does.
 """
@@ -163,6 +163,8 @@ REFERENCE_USERS = {
         (pm.PublicPrisonVisit, "facility_id"),
         (pm.PublicDeathInCustody, "facility_id"),
     ),
+    "officials": ((pm.PublicCaseOfficial, "official_id"),),
+    "proceedings": ((pm.PublicCase, "proceeding_id"),),
     "organizations": (
         (pm.PublicMembership, "organization_id"),
         (pm.PublicRecognition, "recognizer_id"),
@@ -201,7 +203,7 @@ def _collect_references(candidates: dict[str, set[int]] | None = None) -> None:
     costs the same whatever the size of the read model; without, every row is
     (rebuild).
     """
-    for key in ("legal_articles", "facilities", "organizations"):
+    for key in ("legal_articles", "facilities", "officials", "proceedings", "organizations"):
         ids = None if candidates is None else candidates.get(key, set())
         unused = _unused(MIRROR[key], REFERENCE_USERS[key], ids)
         if unused:

@@ -67,8 +67,11 @@ def _evidence_dir(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def fast_tests_settings(settings, _evidence_dir):
     """Evidence goes to a throwaway directory, never var/evidence; and passwords are
-    hashed cheaply (PBKDF2 costs half a second per user and is not under test)."""
+    hashed cheaply (PBKDF2 costs half a second per user and is not under test); and
+    static files are looked up per request instead of listed when each test client
+    starts (WhiteNoise with finders lists all ~9,000 files every time)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.WHITENOISE_AUTOREFRESH = True
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {

@@ -69,6 +69,28 @@ class LegalArticleFactory(DjangoModelFactory):
     visibility = Visibility.PUBLIC
 
 
+class ProceedingFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.Proceeding
+
+    name = factory.Sequence(lambda n: f"Group trial {n}")
+    slug = factory.Sequence(lambda n: f"group-trial-{n}")
+    country = "BY"
+    visibility = Visibility.PUBLIC
+
+
+class PersonRelationFactory(DjangoModelFactory):
+    """A relative (confidential, the model's default)."""
+
+    class Meta:
+        model = pm.PersonRelation
+
+    person = factory.SubFactory(PersonFactory)
+    other = factory.SubFactory(PersonFactory, visibility=Visibility.CONFIDENTIAL)
+    kind = pm.PersonRelation.Kind.RELATIVE
+    relation = "mother"
+
+
 class CaseFactory(DjangoModelFactory):
     class Meta:
         model = cm.Case
@@ -166,6 +188,30 @@ class EventFactory(DjangoModelFactory):
     kind = cm.Event.Kind.HEARING
     date = "2025-03-01"
     title = factory.Sequence(lambda n: f"Hearing {n}")
+    visibility = Visibility.PUBLIC
+
+
+class OfficialFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.Official
+
+    full_name = factory.Sequence(lambda n: f"Judge Official {n}")
+    slug = factory.Sequence(lambda n: f"official-{n}")
+    kind = cm.Official.Kind.JUDGE
+    country = "KZ"
+    institution = "Almaty City Court"
+    visibility = Visibility.PUBLIC
+
+
+class CaseOfficialFactory(DjangoModelFactory):
+    class Meta:
+        model = cm.CaseOfficial
+
+    case = factory.SubFactory(CaseFactory)
+    official = factory.SubFactory(OfficialFactory)
+    role = cm.CaseOfficial.Role.PRESIDING_JUDGE
+    decision = "Sentenced to seven years"
+    date = "2024-11"
     visibility = Visibility.PUBLIC
 
 

@@ -34,8 +34,13 @@ def seed_hidden_records():
     """Seed the records above; return (URLs of hidden objects, search words, filter values)."""
     # A published case of a public person, with field-level secrets on public records.
     person = f.PersonFactory(full_name="Public Person", internal_notes=f"{MARKER} person notes")
+    # a public group trial: its draft co-defendant (below) must never show
+    trial = f.ProceedingFactory(name="Public trial", slug="public-trial")
     case = f.CaseFactory(
-        person=person, slug="published-case", internal_notes=f"{MARKER} case notes"
+        person=person,
+        slug="published-case",
+        internal_notes=f"{MARKER} case notes",
+        proceeding=trial,
     )
     org = f.OrganizationFactory(name="Public Party", slug="public-party")
     f.MembershipFactory(person=person, organization=org)
@@ -62,9 +67,33 @@ def seed_hidden_records():
     charge.sources.add(secret_source, f.SourceFactory(notes=f"{MARKER} notes of a public source"))
 
     # Internal and confidential records on every model.
-    hidden_orgs, hidden_articles, hidden_facilities = [], [], []
+    hidden_orgs, hidden_articles, hidden_facilities, hidden_officials = [], [], [], []
+    hidden_trials = []
+    public_official = f.OfficialFactory(full_name="Public judge", slug="public-judge")
+    f.CaseOfficialFactory(case=case, official=public_official, decision="Public decision")
     for vis in HIDDEN:
         tag = f"{MARKER} {vis}"
+        hidden_trial = f.ProceedingFactory(
+            name=f"Hiddentrial {tag}", court=tag, description=tag, visibility=vis
+        )
+        hidden_trials.append(hidden_trial)
+        f.CaseFactory(proceeding=hidden_trial, summary="A case in a hidden trial")
+        # relatives and lawyers are never public, whatever the linked person's record says
+        pm.PersonRelation.objects.create(
+            person=person,
+            other=f.PersonFactory(full_name=f"Hiddenrelative {tag}", visibility=vis),
+            kind=pm.PersonRelation.Kind.RELATIVE,
+            relation=tag,
+            notes=tag,
+            visibility=vis,
+        )
+        pm.PersonRelation.objects.create(
+            person=person,
+            other=f.PersonFactory(full_name=f"Hiddenlawyer {tag}"),
+            kind=pm.PersonRelation.Kind.LAWYER,
+            notes=tag,
+            visibility=vis,
+        )
         hidden_person = f.PersonFactory(full_name=f"Hiddenperson {tag}", visibility=vis)
         f.CaseFactory(person=hidden_person, summary=f"{tag} case of a hidden person")
         f.CaseFactory(person=person, visibility=vis, summary=f"{tag} hidden case")
@@ -108,6 +137,12 @@ def seed_hidden_records():
         f.EvidenceFileFactory(
             visit=hidden_visit, description=tag, original_name=tag, visibility=vis
         )
+        hidden_official = f.OfficialFactory(
+            full_name=f"Hiddenofficial {tag}", institution=tag, visibility=vis
+        )
+        hidden_officials.append(hidden_official)
+        f.CaseOfficialFactory(case=case, official=hidden_official)
+        f.CaseOfficialFactory(case=case, official=public_official, decision=tag, visibility=vis)
         f.EventFactory(case=case, title=tag, visibility=vis)
         f.EventFactory(case=case, title="Public event").sources.add(
             f.SourceFactory(title=tag, visibility=vis)
@@ -124,12 +159,16 @@ def seed_hidden_records():
         editorial_state=cm.Case.EditorialState.DRAFT,
         summary=f"{MARKER} draft summary",
         country="RU",
+        proceeding=trial,
     )
     f.ChargeFactory(case=draft, wording=f"{MARKER} draft charge")
     f.EventFactory(case=draft, title=f"{MARKER} draft event")
     f.HungerStrikeFactory(person=draft_person, demands=f"{MARKER} draft strike")
     f.HealthObservationFactory(person=draft_person, description=f"{MARKER} draft health")
     f.NameVariantFactory(person=draft_person, name=f"Draftvariant {MARKER}")
+    draft_official = f.OfficialFactory(full_name=f"Draftofficial {MARKER}", slug="draft-official")
+    f.CaseOfficialFactory(case=draft, official=draft_official, decision=f"{MARKER} draft part")
+    f.CaseOfficialFactory(case=draft, official=public_official, decision=f"{MARKER} draft part")
     # Also a draft (second) case of the public person.
     f.CaseFactory(
         person=person, editorial_state="in_review", summary=f"{MARKER} in review", slug="in-review"
@@ -140,7 +179,10 @@ def seed_hidden_records():
         "/cases/draft-case/feed/",
         "/cases/in-review/",
         "/people/draft-person/",
+        "/officials/draft-official/",
+        *(o.get_absolute_url() for o in hidden_officials),
         *(o.get_absolute_url() for o in hidden_orgs),
+        *(t.get_absolute_url() for t in hidden_trials),
         *(p.get_absolute_url() for p in pm.Person.objects.exclude(visibility="public")),
         *(c.get_absolute_url() for c in cm.Case.objects.exclude(person__visibility="public")),
         *(c.get_absolute_url() for c in cm.Case.objects.exclude(visibility="public")),
@@ -154,11 +196,16 @@ def seed_hidden_records():
         "Hiddenparty",
         "Hiddensite",
         "Hiddenarticle",
+        "Hiddentrial",
+        "Hiddenrelative",
+        "Hiddenlawyer",
     ]
     filters = [
         *({"organization": o.slug} for o in hidden_orgs),
         *({"article": str(a.pk)} for a in hidden_articles),
         *({"facility": x.slug} for x in hidden_facilities),
+        *({"proceeding": t.slug} for t in hidden_trials),
+        {"proceeding": "public-trial"},
         {"organization": "public-party"},
         {"article": str(article.pk)},
         {"facility": "public-colony"},

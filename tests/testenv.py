@@ -73,3 +73,23 @@ os.environ.update(PINNED)
 for _name in CLEARED:
     os.environ.pop(_name, None)
 os.environ.setdefault("SECRET_KEY", "insecure-key-for-tests-only")
+
+
+def _per_worker(environ: dict) -> None:
+    """Under pytest-xdist (`make test` runs two workers) each worker gets its own
+    cache: its own Redis database (cache tests clear it, throttling counts in it)
+    and its own cache directory. pytest-django gives each its own test database."""
+    worker = environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return
+    number = int(worker[2:] or 0)
+    url = environ.get("CACHE_URL", "")
+    base, _, db = url.rpartition("/")
+    if url.startswith("redis://") and base.count("/") >= 2 and db.isdigit():
+        environ["CACHE_URL"] = f"{base}/{(int(db) + number) % 16}"
+    import tempfile
+
+    environ["CACHE_DIR"] = os.path.join(tempfile.gettempdir(), f"casetracker-test-cache-{worker}")
+
+
+_per_worker(os.environ)

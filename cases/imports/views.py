@@ -56,9 +56,13 @@ def _forget_stale_uploads() -> None:
 
 
 def _shown_rows(report):
-    """Every row with an error or a likely duplicate, then the others up to a limit."""
-    flagged = [r for r in report.rows if r.errors or r.duplicates]
-    others = [r for r in report.rows if not (r.errors or r.duplicates)]
+    """Every row with an error, a warning or a likely duplicate, then the others up to a limit."""
+
+    def remarked(r):
+        return r.errors or r.duplicates or r.warnings or r.held_back
+
+    flagged = [r for r in report.rows if remarked(r)]
+    others = [r for r in report.rows if not remarked(r)]
     return sorted(flagged + others[:PREVIEW_ROWS], key=lambda r: r.line), max(
         0, len(others) - PREVIEW_ROWS
     )

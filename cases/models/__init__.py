@@ -21,6 +21,8 @@ from .legal import (
     Sentence,
     effective_sentence,
 )
+from .officials import CaseOfficial, Official
+from .proceedings import Proceeding
 from .sources import Event, Source
 from .staleness import CareDue, CareFlag, CareKind
 from .visits import PrisonVisit
@@ -32,6 +34,7 @@ __all__ = [
     "CareKind",
     "Case",
     "CaseLink",
+    "CaseOfficial",
     "Charge",
     "DeathInCustody",
     "Detention",
@@ -44,8 +47,10 @@ __all__ = [
     "HealthObservation",
     "HungerStrike",
     "LegalArticle",
+    "Official",
     "PendingChange",
     "PrisonVisit",
+    "Proceeding",
     "Publication",
     "Recognition",
     "Sentence",

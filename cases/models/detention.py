@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -174,7 +174,7 @@ class Detention(SourcedRecord):
     class Meta:
         verbose_name = _("detention")
         verbose_name_plural = _("detentions")
-        ordering = ["person", "-started_on", "pk"]
+        ordering = ["person", F("started_on__sortable").desc(), "pk"]
         indexes = [
             # "who is detained now": WHERE ended_on = '' (per person)
             models.Index(fields=["person", "ended_on"], name="detention_open_idx"),

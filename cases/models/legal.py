@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
@@ -131,6 +132,15 @@ class Case(FSMModelMixin, Record):
     )
     court = models.CharField(_("court"), max_length=300, blank=True)
     case_number = models.CharField(_("case number"), max_length=100, blank=True)
+    # a group trial this case is heard in, with its co-defendants' cases
+    proceeding = models.ForeignKey(
+        "cases.Proceeding",
+        verbose_name=_("proceeding (group trial)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     arrest_date = PartialDateField(
         _("arrest or first action"),
@@ -177,7 +187,7 @@ class Case(FSMModelMixin, Record):
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-        ordering = ["-arrest_date", "pk"]
+        ordering = [F("arrest_date__sortable").desc(), "pk"]
         permissions = [("publish_case", _("Can publish and unpublish cases"))]
         indexes = [
             # every public query: WHERE editorial_state='published' AND visibility='public'
@@ -366,8 +376,11 @@ class Charge(SourcedRecord):
     @property
     def provision(self) -> str:
         """The provision as written, else built from its parts ("part 2, (d)")."""
-        if self.cited_as:
-            return self.cited_as
+        return self.cited_as or self.parts_display
+
+    @property
+    def parts_display(self) -> str:
+        """Part, paragraph and letter in the reader's language ("part 2, (d)")."""
         bits = []
         if self.part:
             bits.append(_("part %(n)s") % {"n": self.part})
@@ -494,7 +507,7 @@ class Sentence(SourcedRecord):
     class Meta:
         verbose_name = _("sentence")
         verbose_name_plural = _("sentences")
-        ordering = ["case", "sentenced_on", "pk"]
+        ordering = ["case", F("sentenced_on__sortable").asc(), "pk"]
         indexes = [
             # /cases/?min_months=&max_months=
             models.Index(fields=["term_months"], name="sentence_term_idx"),

@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -52,7 +53,7 @@ class Source(Record):
     class Meta:
         verbose_name = _("source")
         verbose_name_plural = _("sources")
-        ordering = ["-date", "title"]
+        ordering = [F("date__sortable").desc(), "title"]
 
     def __str__(self) -> str:
         return self.title
@@ -99,7 +100,7 @@ class Event(SourcedRecord):
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
-        ordering = ["case", "date", "pk"]
+        ordering = ["case", F("date__sortable").asc(), "pk"]
         indexes = [
             # case page timeline: WHERE case_id = ? ORDER BY date
             models.Index(fields=["case", "date"], name="event_case_date_idx"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -13,15 +14,22 @@ from django.utils.translation import gettext_lazy as _
 from cases import services
 from cases.models import (
     Case,
+    CaseOfficial,
+    DeathInCustody,
+    Detention,
     Event,
     EvidenceFile,
     Facility,
     HealthObservation,
     HungerStrike,
+    Official,
     PrisonVisit,
+    Proceeding,
     Source,
 )
+from casetracker.partial_dates import FORMAT_HELP, PartialDate, certainly_after, not_in_future
 from casetracker.records import Visibility
+from people.models import Person, PersonRelation
 
 
 class DateInput(forms.DateInput):
@@ -222,6 +230,64 @@ class EventForm(forms.ModelForm):
         widgets = {"description": _textarea(3)}
 
 
+class OfficialPartForm(forms.ModelForm):
+    """An official's part in a case: an official already recorded, or a new one."""
+
+    new_official_name = forms.CharField(
+        label=_("or a new official: full name"), max_length=300, required=False
+    )
+    new_official_kind = forms.ChoiceField(
+        label=_("new official: kind"),
+        choices=[("", _("Choose the kind"))] + list(Official.Kind.choices),
+        required=False,
+    )
+    new_official_institution = forms.CharField(
+        label=_("new official: institution"),
+        max_length=300,
+        required=False,
+        help_text=_("The court, prosecutor's office, investigative body or facility."),
+    )
+
+    class Meta:
+        model = CaseOfficial
+        fields = ["official", "role", "decision", "date", "visibility"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        officials = Official.objects.active()
+        self.fields["official"].queryset = (
+            officials.visible_to(user) if user is not None else officials
+        )
+        if self.instance.pk is None:
+            self.fields["official"].required = False
+        else:  # a part keeps its official or takes another recorded one
+            for name in ("new_official_name", "new_official_kind", "new_official_institution"):
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        name = (data.get("new_official_name") or "").strip()
+        if data.get("official") and name:
+            self.add_error(
+                "new_official_name", _("Choose an official or name a new one, not both.")
+            )
+        elif not data.get("official") and not name:
+            self.add_error("official", _("Choose the official, or name a new one."))
+        elif name and not data.get("new_official_kind"):
+            self.add_error("new_official_kind", _("Say what kind of official they are."))
+        return data
+
+    def new_official(self) -> dict | None:
+        name = (self.cleaned_data.get("new_official_name") or "").strip()
+        if not name:
+            return None
+        return {
+            "full_name": name,
+            "kind": self.cleaned_data["new_official_kind"],
+            "institution": self.cleaned_data.get("new_official_institution", ""),
+        }
+
+
 class HungerStrikeStartForm(forms.ModelForm):
     class Meta:
         model = HungerStrike
@@ -254,6 +320,201 @@ class HungerStrikeEndForm(forms.Form):
         return cleaned
 
 
+class PartialDateFormField(forms.CharField):
+    """A date as precise as the source gives it: "2024", "2024-11" or "2024-11-05"
+    (casetracker.partial_dates), never in the future."""
+
+    default_validators = [not_in_future]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", FORMAT_HELP)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"placeholder": "YYYY-MM-DD", "maxlength": "10"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return PartialDate.parse(value)
+        except ValueError:
+            raise ValidationError(
+                _("Enter a real date as YYYY, YYYY-MM or YYYY-MM-DD (got “%(value)s”)."),
+                code="invalid_partial_date",
+                params={"value": value[:40]},
+            ) from None
+
+    def prepare_value(self, value):
+        return str(value) if isinstance(value, PartialDate) else value
+
+
+# How a detention may end through the release form: a transfer and a death have
+# their own forms (cases.lifecycle).
+RELEASE_REASONS = [
+    choice
+    for choice in Detention.EndReason.choices
+    if choice[0] not in ("", Detention.EndReason.TRANSFER, Detention.EndReason.DEATH)
+]
+
+
+class _LifecycleForm(forms.Form):
+    """A release or a transfer ends the detention the person is held in now."""
+
+    date_field = ""
+
+    def __init__(self, *args, detention: Detention | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.detention = detention
+
+    def clean(self):
+        cleaned = super().clean()
+        detention = self.detention
+        if detention is None:
+            raise ValidationError(
+                _("No open detention is recorded for this person: there is nothing to end."),
+                code="no_open_detention",
+            )
+        date = cleaned.get(self.date_field)
+        if certainly_after(detention.started_on, date):
+            self.add_error(
+                self.date_field,
+                _("This is before the detention began (%(start)s).")
+                % {"start": detention.started_on.display()},
+            )
+        return cleaned
+
+
+class ReleaseForm(_LifecycleForm):
+    date_field = "ended_on"
+
+    ended_on = PartialDateFormField(
+        label=_("Released on"),
+        required=False,
+        help_text=_("YYYY, YYYY-MM or YYYY-MM-DD. Leave empty when the date is not known yet."),
+    )
+    # Starts on an empty choice: the reason is what the source says, never a default.
+    end_reason = forms.ChoiceField(
+        label=_("How the detention ended"),
+        choices=[("", _("Choose the reason"))] + RELEASE_REASONS,
+    )
+
+
+class TransferForm(_LifecycleForm):
+    date_field = "transferred_on"
+
+    transferred_on = PartialDateFormField(label=_("Transferred on"))
+    facility = forms.ModelChoiceField(
+        label=_("New place of detention"),
+        queryset=Facility.objects.none(),
+        required=False,
+        help_text=_("Leave empty when the new place is not known yet."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of detention"),
+        choices=Detention.Kind.choices,
+        required=False,
+        help_text=_("Empty: taken from the facility's kind."),
+    )
+    regime = forms.ChoiceField(
+        label=_("Regime"),
+        choices=Detention.Regime.choices,
+        required=False,
+        help_text=_("For a penal colony or prison: the regime the court set."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = Facility.objects.active().order_by("country", "name")
+
+    def clean(self):
+        cleaned = super().clean()
+        facility = cleaned.get("facility")
+        detention = self.detention
+        if facility is not None and detention is not None and facility.pk == detention.facility_id:
+            self.add_error(
+                "facility",
+                _("The person is already held in %(facility)s: choose the new place.")
+                % {"facility": facility},
+            )
+        # A facility's kind names a kind of detention, except "other".
+        if (
+            facility is not None
+            and not cleaned.get("kind")
+            and facility.kind in Detention.Kind.values
+        ):
+            cleaned["kind"] = facility.kind
+        if cleaned.get("regime") and cleaned.get("kind") not in (
+            Detention.Kind.PENAL_COLONY,
+            Detention.Kind.PRISON,
+        ):
+            self.add_error("regime", _("A regime applies to a penal colony or a prison only."))
+        return cleaned
+
+
+class DeathForm(forms.ModelForm):
+    """A death in custody, as reported. Its source is required (the view's source form)."""
+
+    died_on = PartialDateFormField(label=_("Died on"), required=False)
+
+    class Meta:
+        model = DeathInCustody
+        fields = ["died_on", "place", "facility", "circumstances", "visibility"]
+        widgets = {"circumstances": _textarea(4)}
+
+    def __init__(self, *args, person, arrests=(), visibility_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.arrests = [a for a in arrests if a]
+        self.fields["facility"].queryset = Facility.objects.active().order_by("country", "name")
+        self.fields["facility"].help_text = _("Or give the place in words above.")
+        if visibility_choices is not None:
+            _restrict_visibility(self.fields["visibility"], visibility_choices)
+
+    def clean(self):
+        cleaned = super().clean()
+        died_on = cleaned.get("died_on")
+        for arrest in self.arrests:
+            if certainly_after(arrest, died_on):
+                self.add_error(
+                    "died_on",
+                    _("This is before the arrest or start of detention (%(date)s).")
+                    % {"date": arrest.display()},
+                )
+                break
+        if not cleaned.get("place") and not cleaned.get("facility") and not self.has_error("place"):
+            self.add_error("place", _("Give the place of death, or choose the facility."))
+        return cleaned
+
+
+class LifecycleSourceForm(VisitSourceForm):
+    """The source a release, a transfer or a death is recorded from."""
+
+    def __init__(self, *args, required: bool, **kwargs):
+        kwargs.setdefault("prefix", "source")
+        # Optional: left empty, it is valid and cites nothing.
+        super().__init__(
+            *args, empty_permitted=not required, use_required_attribute=False, **kwargs
+        )
+        self.required = required
+        self.fields["title"].help_text = _(
+            "As the source describes itself: e.g. “Lawyer's message to the family, 3 March”."
+        )
+
+    def has_changed(self) -> bool:
+        """An optional source is given once it names something (a title, a URL or a
+        reference): the choices it starts with alone cite nothing."""
+        if self.required:
+            return True
+        return any(
+            str(self.data.get(self.add_prefix(name), "")).strip()
+            for name in ("title", "url", "reference")
+        )
+
+    @property
+    def given(self) -> bool:
+        return self.has_changed()
+
+
 class CaseForm(forms.ModelForm):
     class Meta:
         model = Case
@@ -264,6 +525,7 @@ class CaseForm(forms.ModelForm):
             "authority",
             "court",
             "case_number",
+            "proceeding",
             "status",
             "arrest_date",
             "verdict_date",
@@ -273,6 +535,51 @@ class CaseForm(forms.ModelForm):
             "visit_interval_days",
         ]
         widgets = {"summary": _textarea(6), "internal_notes": _textarea(4)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proceeding"].queryset = Proceeding.objects.active()
+
+
+class PersonRelationForm(forms.ModelForm):
+    """A relative or a lawyer: an existing person, or a new one by name."""
+
+    class Meta:
+        model = PersonRelation
+        fields = ["kind", "relation", "other", "since", "until", "notes", "visibility"]
+        widgets = {"notes": _textarea(3)}
+
+    new_person_name = forms.CharField(
+        label=_("or a new person's full name"),
+        required=False,
+        max_length=200,
+        help_text=_("Creates a person record with the same visibility (never public)."),
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["other"].required = False
+        self.fields["other"].queryset = (
+            Person.objects.active().exclude(pk=person.pk).order_by("full_name", "pk")
+        )
+        self.fields["other"].label = _("Linked person (existing)")
+        self.order_fields(
+            ["kind", "relation", "other", "new_person_name", "since", "until", "notes"]
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        other, name = cleaned.get("other"), (cleaned.get("new_person_name") or "").strip()
+        if other and name:
+            self.add_error("new_person_name", _("Choose a person or type a new name, not both."))
+        elif not other and not name and "other" not in self.errors:
+            self.add_error("other", _("Choose a person, or type the name of a new one."))
+        return cleaned
+
+    def _post_clean(self):
+        # `other` may be empty here (a new person is created by the service): the
+        # model's own checks run there, with the person in place.
+        pass
 
 
 class CaseInternalForm(forms.ModelForm):
@@ -338,6 +645,11 @@ def _form_errors(form, title: str = "") -> list[ErrorLink]:
             label = f"{title}: {field.label}" if title else capfirst(field.label)
         links.extend(ErrorLink(target, str(label), str(message)) for message in errors)
     return links
+
+
+def lifecycle_errors(form, source_form) -> list[ErrorLink]:
+    """The error summary of a lifecycle form and its source."""
+    return _form_errors(form) + _form_errors(source_form, str(_("Source")))
 
 
 def error_links(form, formsets=()) -> list[ErrorLink]:

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -22,10 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import access, policy, review, services, staleness
+from cases import access, lifecycle, policy, review, services, staleness
 from cases import evidence as evidence_rules
 from cases.models import (
     Case,
+    CaseOfficial,
+    DeathInCustody,
     Event,
     EvidenceFile,
     HealthObservation,
@@ -164,6 +167,16 @@ def review_queue(request):
 # --- people and cases --------------------------------------------------------------
 
 
+def _lifecycle_context(user, case_or_person) -> dict:
+    person = getattr(case_or_person, "person", case_or_person)
+    return {
+        "can_record_lifecycle": user.has_perm("cases.change_case")
+        and policy.may_record_lifecycle(user, case_or_person),
+        "held_now": lifecycle.open_detention(person=person, user=user),
+        "death_recorded": DeathInCustody.objects.active().filter(person=person).exists(),
+    }
+
+
 @staff_view
 def person_detail(request, pk):
     user = request.user
@@ -173,6 +186,7 @@ def person_detail(request, pk):
         "monitor/person_detail.html",
         {
             "person": person,
+            **_lifecycle_context(user, person),
             "cases": Case.objects.active().visible_to(user).filter(person=person),
             "strikes": policy.readable(
                 user, HungerStrike.objects.active().visible_to(user).filter(person=person)
@@ -188,7 +202,53 @@ def person_detail(request, pk):
             "visits": policy.readable(
                 user, PrisonVisit.objects.active().visible_to(user).filter(person=person)
             ).select_related("facility")[:30],
+            **_relations(user, person),
         },
+    )
+
+
+def _relations(user, person) -> dict:
+    """Relatives and lawyers, for the users cases.policy lets read them (else nothing:
+    neither the list nor the link to add one)."""
+    readable = policy.may_read_relations(user, person)
+    return {
+        "relations_readable": readable,
+        "relations": policy.readable_relations(user, person).select_related("other")
+        if readable
+        else [],
+        "can_add_relation": readable and user.has_perm("people.add_personrelation"),
+    }
+
+
+@staff_view
+def relation_new(request, pk):
+    user = request.user
+    person = access.access_person(user, pk)
+    access.require_perm(user, "people.add_personrelation")
+    if not policy.may_read_relations(user, person):
+        raise PermissionDenied
+    form = forms.PersonRelationForm(_posted(request), person=person)
+    back = reverse("monitor:person_detail", args=[person.pk])
+    if request.method == "POST" and form.is_valid():
+        data = _fields(form, [n for n in type(form).Meta.fields])
+        name = form.cleaned_data.get("new_person_name", "")
+        if _save_or_error(
+            form,
+            lambda: services.add_person_relation(
+                by=user, person=person, data=data, new_person_name=name
+            ),
+        ):
+            messages.success(request, _("Relative or lawyer saved."))
+            return redirect(back)
+    return _form_page(
+        request,
+        form,
+        title=_("Relative or lawyer of %(person)s") % {"person": person},
+        back=back,
+        intro=_(
+            "Never shown publicly. Read only by editors, administrators and the monitors "
+            "assigned to this person's cases."
+        ),
     )
 
 
@@ -210,6 +270,7 @@ def case_detail(request, pk):
             "person": person,
             "can_edit": can_edit,
             "can_publish": policy.may_publish(user),
+            **_lifecycle_context(user, case),
             "strikes": policy.readable(
                 user, HungerStrike.objects.active().visible_to(user).filter(person=person)
             ),
@@ -219,11 +280,17 @@ def case_detail(request, pk):
             "events": policy.readable(
                 user, Event.objects.active().visible_to(user).filter(case=case)
             ),
+            "official_parts": CaseOfficial.objects.active()
+            .visible_to(user)
+            .filter(case=case)
+            .select_related("official")
+            .order_by("date", "pk"),
             "unpublished_changes": len(services.current_changes(case))
             if case.is_published
             else None,
             "publications": Publication.objects.for_case(case).select_related("actor")[:20],
             "comment_form": forms.CommentForm(),
+            **_relations(user, person),
         },
     )
 
@@ -245,6 +312,150 @@ def case_edit(request, pk):
         if internal_only
         else "",
     )
+
+
+# --- release, transfer, death in custody -------------------------------------------------
+
+
+def _lifecycle_page(request, form, source_form, *, save, saved, back, title, intro=""):
+    """A lifecycle form and its source: on a valid POST, create the source (when
+    given) and run the service in one transaction; any field error shows the form
+    again. The change is staged like every workspace edit: a PendingChange marker
+    puts the case in the review queue; the public sees it once an editor publishes."""
+    if request.method == "POST" and all([form.is_valid(), source_form.is_valid()]):
+
+        def action():
+            with transaction.atomic():
+                sources = []
+                if source_form.given:
+                    data = _fields(source_form, forms.LifecycleSourceForm.Meta.fields)
+                    sources.append(services.create_source(by=request.user, data=data))
+                return save(form.cleaned_data, sources)
+
+        if _save_or_error(form, action):
+            messages.success(request, saved)
+            return redirect(back)
+    return render(
+        request,
+        "monitor/lifecycle_form.html",
+        {
+            "form": form,
+            "source_form": source_form,
+            "errors": forms.lifecycle_errors(form, source_form),
+            "title": title,
+            "back": back,
+            "intro": intro,
+        },
+    )
+
+
+def _held_now_intro(detention) -> str:
+    if detention is None:
+        return _("No open detention is recorded for this person: there is nothing to end.")
+    return _("Held now: %(place)s, since %(start)s.") % {
+        "place": detention.facility or _("place not known"),
+        "start": detention.started_on.display() if detention.started_on else _("date not known"),
+    }
+
+
+@staff_view
+def case_release(request, pk):
+    user = request.user
+    case = access.access_case(user, pk)
+    access.require_may_record_lifecycle(user, case)
+    detention = lifecycle.open_detention(person=case.person, user=user)
+    data = _posted(request)
+    return _lifecycle_page(
+        request,
+        forms.ReleaseForm(data, detention=detention),
+        forms.LifecycleSourceForm(data, required=False),
+        save=lambda cleaned, sources: lifecycle.end_detention(
+            by=user,
+            detention=detention,
+            ended_on=cleaned["ended_on"],
+            reason=cleaned["end_reason"],
+            sources=sources,
+        ),
+        saved=_("Release recorded. The public sees it once an editor publishes the case."),
+        back=reverse("monitor:case_detail", args=[case.pk]),
+        title=_("Record a release: %(case)s") % {"case": case},
+        intro=_held_now_intro(detention),
+    )
+
+
+@staff_view
+def case_transfer(request, pk):
+    user = request.user
+    case = access.access_case(user, pk)
+    access.require_may_record_lifecycle(user, case)
+    detention = lifecycle.open_detention(person=case.person, user=user)
+    data = _posted(request)
+    return _lifecycle_page(
+        request,
+        forms.TransferForm(data, detention=detention),
+        forms.LifecycleSourceForm(data, required=False),
+        save=lambda cleaned, sources: lifecycle.record_transfer(
+            by=user,
+            detention=detention,
+            transferred_on=cleaned["transferred_on"],
+            facility=cleaned["facility"],
+            kind=cleaned["kind"],
+            regime=cleaned["regime"],
+            sources=sources,
+        ),
+        saved=_("Transfer recorded. The public sees it once an editor publishes the case."),
+        back=reverse("monitor:case_detail", args=[case.pk]),
+        title=_("Record a transfer: %(case)s") % {"case": case},
+        intro=_held_now_intro(detention),
+    )
+
+
+@staff_view
+def person_death(request, pk):
+    user = request.user
+    person = access.access_person(user, pk)
+    access.require_may_record_lifecycle(user, person)
+    detention = lifecycle.open_detention(person=person, user=user)
+    arrests = [
+        c.arrest_date for c in Case.objects.active().filter(person=person).only("arrest_date")
+    ]
+    if detention is not None:
+        arrests.append(detention.started_on)
+    data = _posted(request)
+    # Back to the case page it was opened from (one of this person's cases).
+    case_id = request.GET.get("case", "")
+    if case_id.isdigit() and len(case_id) < 18 and person.cases.filter(pk=case_id).exists():
+        back = reverse("monitor:case_detail", args=[case_id])
+    else:
+        back = reverse("monitor:person_detail", args=[person.pk])
+    return _lifecycle_page(
+        request,
+        forms.DeathForm(
+            data,
+            instance=DeathInCustody(person=person),
+            person=person,
+            arrests=arrests,
+            visibility_choices=services.visibility_choices(by=user, person=person),
+        ),
+        forms.LifecycleSourceForm(data, required=True),
+        save=lambda cleaned, sources: lifecycle.record_death(
+            by=user,
+            person=person,
+            data=_fields_of(cleaned, forms.DeathForm.Meta.fields),
+            sources=sources,
+        ),
+        saved=_("Death in custody recorded. The public sees it once an editor publishes."),
+        back=back,
+        title=_("Record a death in custody: %(person)s") % {"person": person},
+        intro=_(
+            "Record what the sources report, and who reports it. Every open detention "
+            "ends with this death."
+        ),
+    )
+
+
+def _fields_of(cleaned: dict, names) -> dict:
+    return {name: cleaned[name] for name in names if name in cleaned}
 
 
 # --- editorial workflow ----------------------------------------------------------------
@@ -611,6 +822,64 @@ def event_new(request, pk):
         saved=_("Event saved."),
         back=reverse("monitor:case_detail", args=[case.pk]),
         title=_("Timeline event: %(case)s") % {"case": case},
+    )
+
+
+@staff_view
+def official_part_new(request, pk):
+    """An official's part in the case (the judge who sentenced…), with a new official
+    when they are not recorded yet."""
+    user = request.user
+    case = access.access_case(user, pk)
+    access.require_may_add_to(user, case, "cases.add_caseofficial")
+    form = forms.OfficialPartForm(_posted(request), user=user)
+    back = reverse("monitor:case_detail", args=[case.pk])
+    if request.method == "POST" and form.is_valid():
+        new_official = form.new_official()
+        if new_official is not None:
+            access.require_perm(user, "cases.add_official")
+
+        try:
+            services.record_official_part(
+                by=user,
+                case=case,
+                data=_fields(form, forms.OfficialPartForm.Meta.fields),
+                new_official=new_official,
+            )
+        except ValidationError as error:
+            _official_part_errors(error, form)
+        else:
+            messages.success(request, _("Official's part saved."))
+            return redirect(back)
+    return _form_page(
+        request, form, title=_("An official's part: %(case)s") % {"case": case}, back=back
+    )
+
+
+def _official_part_errors(error: ValidationError, form) -> None:
+    """A service's errors on the form: `new_official-full_name` is `new_official_name`."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    names = {"full_name": "new_official_name", "kind": "new_official_kind"}
+    for key, errors in error.message_dict.items():
+        prefix, _sep, name = key.partition("-")
+        if prefix == "new_official" and name:
+            key = names.get(name, f"new_official_{name}")
+        form.add_error(key if key in form.fields else None, errors)
+
+
+@staff_view
+def official_part_edit(request, pk):
+    user = request.user
+    part = access.access_official_part(user, pk, edit=True)
+    return _form_view(
+        request,
+        forms.OfficialPartForm(_posted(request), instance=part, user=user),
+        save=lambda data: services.update_official_part(by=user, part=part, data=data),
+        saved=_("Official's part saved."),
+        back=reverse("monitor:case_detail", args=[part.case_id]),
+        title=_("Edit an official's part"),
     )
 
 

@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from people.search import search_people
+from people.search import rank_expression, search_people, search_ranks
 from public.models import (
     PublicFacility as Facility,
 )
@@ -66,7 +66,10 @@ class PersonFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_q(self, queryset, name, value):
-        return search_people(queryset, value)
+        """Best match first, as the cases' `q` (people.search)."""
+        found = search_people(queryset, value)
+        ranked = found.annotate(search_rank=rank_expression("pk", search_ranks(found, value)))
+        return ranked.order_by("search_rank", *queryset.query.order_by)
 
     def filter_organization(self, queryset, name, value):
         members = Membership.objects.public().filter(

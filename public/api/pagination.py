@@ -1,5 +1,7 @@
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from casetracker.cache import cached
@@ -31,6 +33,27 @@ class StablePagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        """A missing page_size is the default and a larger one the maximum; one that
+        is not a whole number from 1 up is refused with a 400 naming the field,
+        never silently replaced."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None or raw == "":
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if size < 1:
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Enter a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
+                    ]
+                }
+            )
+        return min(size, self.max_page_size)
 
     def paginate_queryset(self, queryset, request, view=None):
         self.django_paginator_class = Paginator

@@ -1,6 +1,7 @@
 """Popolo (https://www.popoloproject.com/) export of people, organizations and
 memberships. Popolo dates may be partial ISO 8601 ("1963", "2024-11"), which is
-exactly how partial dates are stored; empty values are left out."""
+exactly how plain partial dates are stored; Popolo has no approximate or bounded
+dates, so those ("1963~", "../2021-03": EDTF) are left out, like empty values."""
 
 from __future__ import annotations
 
@@ -35,10 +36,19 @@ class LinkSerializer(_Compact):
     note = serializers.CharField(required=False)
 
 
-@extend_schema_field({**PARTIAL_DATE_SCHEMA, "nullable": False})
+@extend_schema_field(
+    {
+        **PARTIAL_DATE_SCHEMA,
+        "nullable": False,
+        "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        "description": "Partial date: YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source.",
+    }
+)
 class PopoloDate(serializers.Field):
     def to_representation(self, value):
-        return str(value) if value else None
+        if not value or getattr(value, "is_uncertain", False):
+            return None
+        return str(value)
 
 
 class PopoloPersonSerializer(_Compact):

@@ -60,7 +60,7 @@ def _sources() -> Prefetch:
 def cases() -> QuerySet:
     return (
         Case.objects.public()
-        .select_related("person")
+        .select_related("person", "proceeding")
         .prefetch_related(
             Prefetch(
                 "charges",
@@ -88,7 +88,7 @@ def cases() -> QuerySet:
                 to_attr="public_events",
             ),
         )
-        .order_by("-arrest_date", "pk")
+        .order_by("-arrest_date__sortable", "pk")
     )
 
 
@@ -104,7 +104,7 @@ def people() -> QuerySet:
             ),
             Prefetch(
                 "cases",
-                queryset=Case.objects.public().order_by("-arrest_date", "pk"),
+                queryset=Case.objects.public().order_by("-arrest_date__sortable", "pk"),
                 to_attr="public_cases",
             ),
             Prefetch(

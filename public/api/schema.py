@@ -12,13 +12,15 @@ from django import forms
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
 from cases.citations import PROVISION_PATTERN
-from public.filters import ArticleField
+from public.filters import UNKNOWN_YEAR, ArticleField, YearField
 
 ARTICLE_PATTERN = (
     r"^([0-9]{1,18}|[A-Za-z]{2}:(criminal|administrative)(@[0-9A-Za-z.\-]{1,20})?:"
     + PROVISION_PATTERN
     + r")$"
 )
+
+YEAR_PATTERN = rf"^(19[0-9]{{2}}|20[0-9]{{2}}|2100|{UNKNOWN_YEAR})$"
 
 ERROR_RESPONSES = {
     "400": "A filter or page parameter is invalid; the body names the field at fault.",
@@ -52,6 +54,8 @@ def _constrain(schema: dict, field: forms.Field) -> None:
         schema["maximum"] = field.max_value
     if isinstance(field, ArticleField):
         schema["pattern"] = ARTICLE_PATTERN
+    if isinstance(field, YearField):
+        schema["pattern"] = YEAR_PATTERN
     if isinstance(field, forms.CharField) and schema.get("type") == "string":
         # Django refuses NUL characters in any text field.
         schema.setdefault("pattern", r"^[^\u0000]*$")

@@ -52,6 +52,9 @@ from public.models import (
     PublicPerson as Person,
 )
 from public.models import (
+    PublicProceeding as Proceeding,
+)
+from public.models import (
     PublicRecognition as Recognition,
 )
 from public.models import (
@@ -66,8 +69,15 @@ from .links import browse_url, public_url
 PARTIAL_DATE_SCHEMA = {
     "type": "string",
     "nullable": True,
-    "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
-    "description": "Partial date: YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source.",
+    "pattern": (
+        r"^(\d{4}(-\d{2}(-\d{2})?)?[~?%]?|\.\./\d{4}(-\d{2}(-\d{2})?)?"
+        r"|\d{4}(-\d{2}(-\d{2})?)?/(\.\.|\d{4}(-\d{2}(-\d{2})?)?))$"
+    ),
+    "description": (
+        "Partial date as EDTF (ISO 8601-2, level 1): YYYY, YYYY-MM or YYYY-MM-DD, as precise "
+        "as the source; approximate 2024-11~, uncertain 2024?, before ../2021-03, "
+        "after 2021-03/.., between 2017/2018."
+    ),
     "example": "2024-11",
 }
 
@@ -140,6 +150,16 @@ class PersonRefSerializer(PublicModelSerializer):
     class Meta:
         model = Person
         fields = ["id", "url", "slug", "full_name"]
+
+
+class ProceedingRefSerializer(PublicModelSerializer):
+    """The group trial a case is heard in (its page lists the published co-defendants)."""
+
+    url = PublicPageUrl()
+
+    class Meta:
+        model = Proceeding
+        fields = ["id", "url", "slug", "name", "court"]
 
 
 class OrganizationRefSerializer(PublicModelSerializer):
@@ -219,6 +239,7 @@ class EventSerializer(PublicModelSerializer):
 class CaseSerializer(PublicModelSerializer):
     url = PublicPageUrl()
     person = PersonRefSerializer()
+    proceeding = ProceedingRefSerializer(allow_null=True)
     charges = ChargeSerializer(source="public_charges", many=True)
     sentences = SentenceSerializer(source="public_sentences", many=True)
     recognitions = RecognitionSerializer(source="public_recognitions", many=True)
@@ -237,6 +258,7 @@ class CaseSerializer(PublicModelSerializer):
             "authority",
             "court",
             "case_number",
+            "proceeding",
             "status",
             "arrest_date",
             "verdict_date",

@@ -1,5 +1,5 @@
 """Trigram indexes for public name search (PostgreSQL only). The read model is filled
-by the last migration of this app (0005_fill_read_model)."""
+after `migrate` (public.receivers.fill_after_migrate)."""
 
 from django.db import migrations
 
@@ -27,7 +27,13 @@ def drop_trigram(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("public", "0001_read_model"), ("cases", "__latest__"), ("people", "__latest__")]
+    # Fixed names, never "__latest__": that moves with every new migration of those
+    # apps and makes an already-migrated database inconsistent.
+    dependencies = [
+        ("public", "0001_read_model"),
+        ("cases", "0010_merge_confidential_visits_idempotency"),
+        ("people", "0003_move_health_due_to_cases"),
+    ]
     operations = [
         migrations.RunPython(trigram, drop_trigram),
     ]

@@ -1,23 +1,11 @@
-"""The read model filled for every case published before versions existed: each gets
-its version (its last stored publication's, or one built now from its records) and
-its public rows. It runs the current code (public.writer), so it must stay the last
-migration of this app: a later schema change adds its own fill after it."""
+"""Formerly the data migration that filled the read model. A data migration runs the
+code of today at its place in the history, before later schema migrations have made
+the tables that code writes, so the fill now runs after `migrate` instead
+(public.receivers.fill_after_migrate). Kept, empty, for databases that applied it."""
 
 from django.db import migrations
 
 
-def fill(apps, schema_editor):
-    # The current code, not historical models: versions are built by
-    # cases.snapshots, which the read model must match. An empty database
-    # (tests, a fresh install) has nothing to do.
-    Case = apps.get_model("cases", "Case")
-    if not Case.objects.filter(editorial_state="published").exists():
-        return
-    from public.writer import rebuild
-
-    rebuild()
-
-
 class Migration(migrations.Migration):
     dependencies = [("public", "0004_case_links_and_additional_punishments")]
-    operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
+    operations = []

@@ -84,3 +84,21 @@ def test_a_list_costs_the_same_queries_for_two_records_as_for_eight(api, url):
     for _ in range(6):
         _rich_case()
     assert _queries(api, url) == few
+
+
+@pytest.mark.parametrize("value", ["null", "0", "-3", "abc", "1.5"])
+def test_a_page_size_that_is_not_a_positive_whole_number_is_refused_with_the_field_named(
+    value,
+):
+    from rest_framework.test import APIClient
+
+    response = APIClient().get("/api/v1/cases/", {"page_size": value})
+    assert response.status_code == 400
+    assert "page_size" in response.json()
+
+
+def test_a_page_size_above_the_maximum_is_the_maximum():
+    from rest_framework.test import APIClient
+
+    response = APIClient().get("/api/v1/cases/", {"page_size": 100000})
+    assert response.status_code == 200

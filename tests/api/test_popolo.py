@@ -55,3 +55,16 @@ def test_a_membership_of_an_internal_organization_is_left_out(api):
     assert len(data["persons"]) == 1
     assert data["organizations"] == []
     assert data["memberships"] == []
+
+
+def test_an_approximate_or_bounded_date_is_left_out_of_popolo_and_kept_in_the_api(api):
+    """Popolo dates are plain partial ISO dates: "about 1963" has no Popolo form."""
+    case = f.CaseFactory(person__birth_date="1963~", arrest_date="../2021-03")
+    org = f.OrganizationFactory()
+    f.MembershipFactory(person=case.person, organization=org, started_on="../2019-03")
+    data = popolo(api)
+    (person,) = data["persons"]
+    assert "birth_date" not in person
+    assert "start_date" not in data["memberships"][0]
+    (row,) = api.get("/api/v1/cases/").json()["results"]
+    assert row["arrest_date"] == "../2021-03"  # the API and exports carry EDTF

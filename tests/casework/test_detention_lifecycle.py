@@ -64,7 +64,7 @@ def test_a_released_prisoner_is_not_current_not_counted_as_held_and_not_flagged(
     html = page(client, case)
     assert "(current)" not in html
     assert "Days in detention" not in html
-    assert "Not detained (Pardoned)" in html
+    assert "Released on July 16, 2025 (pardoned)" in html
     assert "to July 16, 2025 (pardoned)" in html
 
 

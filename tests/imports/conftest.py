@@ -60,7 +60,7 @@ def to_csv(rows: list[dict]) -> bytes:
 # One valid row, then one row for each kind of error: (line, column, the row).
 INVALID = [
     (3, "person_name", {**FINE, "person_name": "", "case_number": "a"}),
-    (4, "birth_date", {**FINE, "person_name": "Ann One", "birth_date": "2024-02-30"}),
+    (4, "birth_date", {**FINE, "person_name": "Ann One", "birth_date": "2024-13-01"}),
     (5, "fine_currency", {**FINE, "person_name": "Ann Two", "fine_currency": "XYZ"}),
     (
         6,

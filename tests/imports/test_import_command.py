@@ -19,14 +19,19 @@ def mixed_path(tmp_path, mixed_file):
     return path
 
 
-def run(*args):
+def run(*args, fails=False):
+    """The command's output; `fails`: it must exit non-zero (a CommandError)."""
     out, err = io.StringIO(), io.StringIO()
-    call_command("import_cases", *map(str, args), stdout=out, stderr=err)
+    if fails:
+        with pytest.raises(CommandError):
+            call_command("import_cases", *map(str, args), stdout=out, stderr=err)
+    else:
+        call_command("import_cases", *map(str, args), stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
 def test_dry_run_prints_every_error_as_line_and_column(mixed_path):
-    out, _err = run(mixed_path, "--dry-run")
+    out, _err = run(mixed_path, "--dry-run", fails=True)
     for line, column, _row in INVALID:
         assert f"line {line}: {column}:" in out
     assert "Dry run, nothing written: 2 created" in out
@@ -40,13 +45,13 @@ def test_errors_without_valid_only_fail_and_write_nothing(mixed_path):
 
 
 def test_valid_only_imports_the_valid_rows(mixed_path):
-    out, _err = run(mixed_path, "--valid-only")
+    out, _err = run(mixed_path, "--valid-only", fails=True)
     assert "Imported: 2 created" in out
     assert Case.objects.count() == 2
 
 
 def test_the_command_prints_progress(mixed_path):
-    _out, err = run(mixed_path, "--dry-run")
+    _out, err = run(mixed_path, "--dry-run", fails=True)
     assert "validated 12/12" in err
 
 

@@ -64,7 +64,8 @@ def test_no_public_url_reveals_a_hidden_record(client, seeded):
     for params in filters + [{"q": word} for word in searches]:
         for url in ("/cases/", "/cases/export.csv", "/cases/export.json"):
             fetch(url, params)
-    for url in ("/stats/", "/feed/", "/cases/published-case/feed/"):
+    assert "/officials/public-judge/" in seen
+    for url in ("/stats/", "/feed/", "/cases/published-case/feed/", "/officials/export.ftm.json"):
         fetch(url)
     for url in hidden_urls:
         fetch(url, expect=404)

@@ -47,6 +47,10 @@ PUBLIC = {
     "/cases/<slug>/feed/",
     "/people/<slug>/",
     "/organizations/<slug>/",
+    "/officials/",
+    "/officials/export.ftm.json",
+    "/officials/<slug>/",
+    "/proceedings/<slug>/",
     "/stats/",
     "/feed/",
     # The read-only public API, its schema and docs.
@@ -128,6 +132,7 @@ def seeded(monitor, administrator):
     observation = f.HealthObservationFactory(person=person, visit=visit, created_by=monitor)
     strike = f.HungerStrikeFactory(person=person, case=case, created_by=monitor)
     event = f.EventFactory(case=case, created_by=monitor)
+    official_part = f.CaseOfficialFactory(case=case, created_by=monitor)
     source = f.SourceFactory(created_by=monitor)
     evidence = f.EvidenceFileFactory(visit=visit, created_by=monitor)
     publication = Publication.objects.create(
@@ -150,6 +155,8 @@ def seeded(monitor, administrator):
         "health-observations:pk": observation.pk,
         "hunger-strikes:pk": strike.pk,
         "events:pk": event.pk,
+        "officials:slug": official_part.official.slug,
+        "official-parts:pk": official_part.pk,
         "sources:pk": source.pk,
         "evidence:pk": evidence.pk,
         "publications:pk": publication.pk,
@@ -169,6 +176,8 @@ def seeded(monitor, administrator):
         "cases.healthobservation": observation,
         "cases.hungerstrike": strike,
         "cases.event": event,
+        "cases.official": official_part.official,
+        "cases.caseofficial": official_part,
         "cases.source": source,
         "cases.evidencefile": evidence,
         "cases.publication": publication,
