@@ -46,11 +46,6 @@ def require_staff(user) -> None:
         raise PermissionDenied
 
 
-def can_publish(user) -> bool:
-    """Kept for templates and views: the answer is cases.policy.may_publish."""
-    return policy.may_publish(user)
-
-
 def require_perm(user, perm: str) -> None:
     require_staff(user)
     if not user.has_perm(perm):

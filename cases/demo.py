@@ -11,6 +11,12 @@ prosecuted for reporting on it.
 
 Loading is idempotent: a record is looked up by a natural key and written
 only when a field differs, so a second run writes nothing (and adds no history).
+
+The cases are published through the editorial road (cases.services.publish_case:
+a Publication with its version, the read model, a security-log event) by
+DEMO_PUBLISHER, an editor account nobody can sign in as: when first created,
+and again only when a reload changed their public content. A case an editor
+has unpublished stays unpublished.
 """
 
 from __future__ import annotations
@@ -18,8 +24,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from accounts import roles
 from cases.health import refresh_health_due
 from cases.models import (
     Case,
@@ -57,6 +66,7 @@ class Loader:
     def __init__(self):
         self.created = 0
         self.updated = 0
+        self.new_cases: list[Case] = []
 
     def create(self, model, values: dict, sources=()):
         """For records without a natural key; the caller decides whether one is missing."""
@@ -73,10 +83,9 @@ class Loader:
         created = obj is None
         if created:
             obj = self.create(model, {**lookup, **values})
+            if model is Case:
+                self.new_cases.append(obj)
         else:
-            # Once created, a case's editorial state is the editors' (cases.services):
-            # reloading the demo never moves it.
-            values = {k: v for k, v in values.items() if k != "editorial_state"}
             changed = [k for k, v in values.items() if getattr(obj, k) != _normal(obj, k, v)]
             if changed:
                 for key in changed:
@@ -99,6 +108,53 @@ def _normal(obj, key, value):
     if hasattr(field, "to_python") and not field.is_relation:
         return field.to_python(value)
     return value
+
+
+DEMO_PUBLISHER = "demo-publisher"
+# Zhylanbayev's case first: Toregozhina's links to it, and a link names only a published case.
+DEMO_CASES = (
+    "marat-zhylanbayev-2024-banned-organization",
+    "bakhytzhan-toregozhina-2025-false-information",
+)
+
+
+def demo_publisher():
+    """The editor the demo is published by: no usable password, so nobody signs in as it."""
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=DEMO_PUBLISHER, defaults={"first_name": "Demo data", "is_active": True}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        user.groups.add(Group.objects.get_or_create(name=roles.EDITOR)[0])
+    if not user.has_perm("cases.publish_case"):
+        # the editor group lost its permissions (a flushed test database, say):
+        # the demo publisher holds the one it needs itself
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label="cases", codename="publish_case")
+        )
+        user = User.objects.get(pk=user.pk)  # no cached permissions
+    return user
+
+
+@transaction.atomic
+def publish_reference_case(loader: Loader) -> int:
+    """Publish the demo cases this load created, and republish those it changed."""
+    from cases.services import current_changes, publish_case
+
+    new = {case.pk for case in loader.new_cases}
+    published = 0
+    cases = (
+        Case.objects.filter(slug__in=DEMO_CASES).select_related("person").in_bulk(field_name="slug")
+    )
+    for case in (cases[slug] for slug in DEMO_CASES if slug in cases):
+        if case.pk in new or (case.is_published and current_changes(case)):
+            publish_case(
+                by=demo_publisher(), case=case, comment="The demo data, published by load_demo."
+            )
+            published += 1
+    return published
 
 
 @transaction.atomic
@@ -287,7 +343,6 @@ def load_reference_case() -> Loader:
             "status": Case.Status.CONVICTED,
             "arrest_date": "2025-07-28",
             "verdict_date": "2025-07-31",
-            "editorial_state": Case.EditorialState.PUBLISHED,
             "visibility": PUBLIC,
             "summary": (
                 "Human rights lawyer Bakhytzhan Toregozhina was found guilty of “spreading false "
@@ -386,7 +441,6 @@ def load_reference_case() -> Loader:
             "country": "KZ",
             "status": Case.Status.CONVICTED,
             "verdict_date": "2024-11",
-            "editorial_state": Case.EditorialState.PUBLISHED,
             "visibility": PUBLIC,
             "summary": (
                 "Activist and ultra-marathon runner Marat Zhylanbayev, a leader of the unregistered "

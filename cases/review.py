@@ -83,6 +83,13 @@ def clear(case) -> None:
     PendingChange.objects.filter(case=case).delete()
 
 
+def clear_many(case_ids) -> None:
+    """clear() for many cases, in one query."""
+    from cases.models import PendingChange
+
+    PendingChange.objects.filter(case_id__in=case_ids).delete()
+
+
 def _saver_id(record: Model):
     user = getattr(record, "_history_user", None)
     return getattr(user, "pk", None) or getattr(record, "updated_by_id", None)

@@ -21,7 +21,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Model, Q
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -42,7 +43,15 @@ from cases.models import (
     Publication,
     Source,
 )
-from cases.snapshots import CASE_FIELDS, PERSON_FIELDS, SECTIONS, build_snapshot, diff_snapshots
+from cases.signals import publications_created
+from cases.snapshots import (
+    CASE_FIELDS,
+    PERSON_FIELDS,
+    SECTIONS,
+    build_snapshot,
+    build_snapshots,
+    diff_snapshots,
+)
 from casetracker.records import Visibility
 from casetracker.security.log import security_event_on_commit
 from people.models import Person, PersonRelation
@@ -636,6 +645,117 @@ def publish_case(*, by, case: Case, comment: str = "", correction_note: str = ""
         changes=[c.as_dict() for c in changes],
         comment=comment,
         correction_note=correction_note,
+    )
+
+
+PUBLISH_BATCH = 500
+
+
+def publish_many(
+    *,
+    by,
+    cases,
+    comment: str = "",
+    batch_size: int = PUBLISH_BATCH,
+    progress=None,
+) -> int:
+    """Publish many cases at once (an import, the synthetic data): publish_case's
+    road, set-based. Each case takes the same state machine transition and gets
+    one Publication with its version and a security-log event; the versions are
+    built a batch at a time (cases.snapshots.build_snapshots) and the read model
+    is written once per batch (the `publications_created` signal), so the
+    number of queries grows with the number of batches, not of cases.
+
+    A case already published whose content equals its last published version
+    is left alone (no new Publication). Archived and confidential cases are
+    refused, before anything is written. Returns the number of cases published.
+    Each batch is its own transaction: `progress(done, total)` is told after each.
+    """
+    _require_publisher(by)
+    ids = sorted({c.pk if isinstance(c, Case) else int(c) for c in cases})
+    refused = Case.objects.filter(pk__in=ids).filter(
+        Q(archived_at__isnull=False) | Q(visibility=Visibility.CONFIDENTIAL)
+    )
+    if refused.exists():
+        raise ValidationError(
+            _("Archived or confidential cases cannot be published: %(slugs)s.")
+            % {"slugs": ", ".join(refused.order_by("slug").values_list("slug", flat=True)[:10])}
+        )
+    published = 0
+    for start in range(0, len(ids), batch_size):
+        published += _publish_batch(by=by, ids=ids[start : start + batch_size], comment=comment)
+        if progress is not None:
+            progress(min(start + batch_size, len(ids)), len(ids))
+    return published
+
+
+@transaction.atomic
+def _publish_batch(*, by, ids: list[int], comment: str) -> int:
+    cases = list(
+        Case.objects.select_for_update().select_related("person").filter(pk__in=ids).order_by("pk")
+    )
+    last = Publication.objects.last_published_of([c.pk for c in cases])
+    now = timezone.now()
+    from_states = {case.pk: case.editorial_state for case in cases}
+    # The state first, so that links between the batch's cases name each other.
+    moving = [c for c in cases if not (c.is_published and c.visibility == Visibility.PUBLIC)]
+    for case in moving:
+        case.visibility = Visibility.PUBLIC
+        case.publish()
+    _stamp_many(moving, by, now, editorial_state=Case.EditorialState.PUBLISHED)
+    snapshots = build_snapshots(cases)
+    publications, changed = [], []
+    moved = {c.pk for c in moving}
+    for case in cases:
+        previous = last.get(case.pk)
+        changes = diff_snapshots(previous.snapshot if previous else None, snapshots[case.pk])
+        if case.pk not in moved and previous is not None and not changes:
+            continue  # published as it is: nothing to publish
+        changed.append(case)
+        publications.append(
+            Publication(
+                case=case,
+                actor=by,
+                action=Publication.Action.PUBLISHED,
+                created_at=now,
+                snapshot=snapshots[case.pk],
+                changes=[c.as_dict() for c in changes],
+                comment=comment,
+            )
+        )
+    _stamp_many([c for c in changed if c.pk not in moved], by, now)
+    Case.history.bulk_history_create(
+        changed, update=True, default_user=by, default_change_reason="published", default_date=now
+    )
+    review.clear_many([c.pk for c in changed])
+    publications = Publication.objects.bulk_create(publications)
+    publications_created.send(sender=Publication, publications=publications)
+    for publication in publications:
+        case = publication.case
+        security_event_on_commit(
+            f"case_{Publication.Action.PUBLISHED.value}",
+            user=by,
+            case_id=case.pk,
+            from_state=from_states[case.pk],
+            to_state=case.editorial_state,
+            object_type="publication",
+            object_id=publication.pk,
+            visibility=case.visibility,
+        )
+    return len(publications)
+
+
+def _stamp_many(cases: list[Case], by, now, **fields) -> None:
+    """One UPDATE for what _save would stamp on each case (and `fields`)."""
+    if not cases:
+        return
+    for case in cases:
+        case.updated_by = by
+        case.updated_at = now
+    if fields:
+        fields["visibility"] = Visibility.PUBLIC
+    Case.objects.filter(pk__in=[c.pk for c in cases]).update(
+        updated_by=by, updated_at=now, **fields
     )
 
 

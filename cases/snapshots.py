@@ -21,12 +21,16 @@ current version against the last one, a restore writes a stored version back
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Model, Prefetch, Q
+from django.db.models import Model, Prefetch
 from django.db.models.fields.files import FieldFile
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cases.models import (
@@ -54,6 +58,9 @@ from casetracker.partial_dates import PartialDate
 from people.models import Membership, NameVariant, Organization, OrganizationStatus, Person
 
 SNAPSHOT_VERSION = 2
+
+# While a batch of versions is built: the label of each record a row points to.
+_LABELS: contextvars.ContextVar[dict | None] = contextvars.ContextVar("labels", default=None)
 
 # The owner of the page is implied by the version: not repeated in its records.
 CASE_FIELDS = tuple(f for f in public_fields(Case) if f != "person")
@@ -127,7 +134,15 @@ def _json_value(obj: Model, name: str):
     model_field = obj._meta.get_field(name)
     if model_field.is_relation:
         related = getattr(obj, name)
-        return None if related is None else {"id": related.pk, "label": str(related)}
+        if related is None:
+            return None
+        labels = _LABELS.get()
+        if labels is None:
+            return {"id": related.pk, "label": str(related)}
+        key = (type(related), related.pk)
+        if key not in labels:  # one str() per record and batch: thousands point to one case
+            labels[key] = str(related)
+        return {"id": related.pk, "label": labels[key]}
     value = getattr(obj, name)
     if isinstance(value, dt.datetime):
         return value.isoformat()
@@ -172,37 +187,76 @@ def _sources_prefetch() -> Prefetch:
     return Prefetch("sources", Source.objects.publishable(), to_attr="public_sources")
 
 
-def _of_this_case(section: Section, case: Case) -> Q:
+def _owner_id(section: Section, obj: Model) -> int:
+    """The id of the case or person whose version holds `obj` (its `path`, walked)."""
+    *hops, last = section.path.split("__")
+    for hop in hops:
+        obj = getattr(obj, hop)
+    return getattr(obj, f"{last}_id")
+
+
+def _of_this_case(section: Section, obj: Model, case_id: int) -> bool:
     """A person's record belongs to this case's version unless it names another case."""
-    model = section.model
-    names = {f.name for f in model._meta.get_fields()}
     if section.owner == "case":
-        return Q()
+        return True
+    names = {f.name for f in section.model._meta.get_fields()}
     if "case" in names:
-        return Q(case__isnull=True) | Q(case=case)
+        return obj.case_id is None or obj.case_id == case_id
     if "visit" in names:  # an observation made on another case's visit
-        return Q(visit__isnull=True) | Q(visit__case__isnull=True) | Q(visit__case=case)
-    return Q()
+        visit = obj.visit
+        return visit is None or visit.case_id is None or visit.case_id == case_id
+    return True
+
+
+REFERENCE_LINKS = (
+    ("article", "legal_articles"),
+    ("facility", "facilities"),
+    ("organization", "organizations"),
+    ("recognizer", "organizations"),
+    ("official", "officials"),
+)
 
 
 def build_snapshot(case: Case) -> dict:
-    """The version of `case` now: a fixed number of queries (about two per section)."""
-    person = case.person
-    snapshot = {
-        "version": SNAPSHOT_VERSION,
-        "case": _record(case, public_fields(Case), cites=False),
-        "person": _record(person, public_fields(Person), cites=False),
+    """The version of `case` now (build_snapshots for one case)."""
+    return build_snapshots([case])[case.pk]
+
+
+def build_snapshots(cases) -> dict[int, dict]:
+    """The versions of `cases` now, by case id: a fixed number of queries for the
+    whole batch (about two per section and one per reference table), whatever its
+    size. `cases` carry their person (select_related("person"))."""
+    token = _LABELS.set({})
+    try:
+        return _build_snapshots(list(cases))
+    finally:
+        _LABELS.reset(token)
+
+
+def _build_snapshots(cases: list[Case]) -> dict[int, dict]:
+    by_person: dict[int, list[Case]] = {}
+    for case in cases:
+        by_person.setdefault(case.person_id, []).append(case)
+    snapshots = {
+        case.pk: {
+            "version": SNAPSHOT_VERSION,
+            "case": _record(case, public_fields(Case), cites=False),
+            "person": _record(case.person, public_fields(Person), cites=False),
+        }
+        for case in cases
     }
-    cited: set[int] = set()
-    wanted: dict[str, set[int]] = {key: set() for key, _model in REFERENCES}
-    if snapshot["case"].get("proceeding"):
-        wanted["proceedings"].add(snapshot["case"]["proceeding"]["id"])
+    cited: dict[int, set[int]] = {case.pk: set() for case in cases}
+    wanted: dict[int, dict[str, set[int]]] = {
+        case.pk: {key: set() for key, _model in REFERENCES} for case in cases
+    }
+    for case in cases:
+        proceeding = snapshots[case.pk]["case"].get("proceeding")
+        if proceeding:
+            wanted[case.pk]["proceedings"].add(proceeding["id"])
     for section in SECTIONS:
         declared = public_fields(section.model)
-        qs = section.model.objects.publishable().filter(
-            _of_this_case(section, case),
-            **{section.path: case if section.owner == "case" else person},
-        )
+        owners = list(snapshots) if section.owner == "case" else list(by_person)
+        qs = section.model.objects.publishable().filter(**{f"{section.path}__in": owners})
         related = [
             f"{name}__person" if name in {"case", "visit", "to_case"} else name
             for name in declared
@@ -211,24 +265,44 @@ def build_snapshot(case: Case) -> dict:
         qs = qs.select_related(*related)
         if section.cites:
             qs = qs.prefetch_related(_sources_prefetch())
-        rows = {}
+        for snapshot in snapshots.values():
+            snapshot[section.key] = {}
         for obj in qs.order_by("pk"):
-            rows[str(obj.pk)] = record = _record(obj, declared, section.cites)
-            cited.update(s["id"] for s in record.get("sources", []))
-            for name, key in (
-                ("article", "legal_articles"),
-                ("facility", "facilities"),
-                ("organization", "organizations"),
-                ("recognizer", "organizations"),
-                ("official", "officials"),
-            ):
-                if name in declared and record.get(name):
-                    wanted[key].add(record[name]["id"])
-        snapshot[section.key] = rows
-    _drop_hidden_links(snapshot)
-    snapshot["references"] = _references(wanted, cited)
-    _drop_unshown_references(snapshot)
-    return snapshot
+            record = _record(obj, declared, section.cites)
+            owner_id = _owner_id(section, obj)
+            if section.owner == "case":
+                targets = [owner_id]
+            else:
+                targets = [c.pk for c in by_person[owner_id] if _of_this_case(section, obj, c.pk)]
+            for case_id in targets:
+                snapshots[case_id][section.key][str(obj.pk)] = dict(record)
+                cited[case_id].update(s["id"] for s in record.get("sources", []))
+                for name, key in REFERENCE_LINKS:
+                    if name in declared and record.get(name):
+                        wanted[case_id][key].add(record[name]["id"])
+    _hide_unpublished_links(snapshots.values())
+    references = _ReferenceRecords(wanted.values(), cited.values())
+    for case_id, snapshot in snapshots.items():
+        _drop_hidden_links(snapshot)
+        snapshot["references"] = references.of(wanted[case_id], cited[case_id])
+        _drop_unshown_references(snapshot)
+    return snapshots
+
+
+def _hide_unpublished_links(snapshots) -> None:
+    """A link to a case that is not published keeps its id (the read model's join
+    needs it, and shows the link only while both cases are public) but not the
+    linked case's name: an unpublished case is named nowhere in a version."""
+    linked = {r["to_case"]["id"] for s in snapshots for r in s["case_links"].values()}
+    if not linked:
+        return
+    public = set(Case.objects.public().filter(pk__in=linked).values_list("pk", flat=True))
+    for snapshot in snapshots:
+        for record in snapshot["case_links"].values():
+            if record["to_case"]["id"] not in public:
+                record["to_case"] = {"id": record["to_case"]["id"]}
+                kind = dict(CaseLink.Kind.choices).get(record["kind"], record["kind"])
+                record["_label"] = f"{record['from_case']['label']} — {kind}"
 
 
 def _drop_hidden_links(snapshot: dict) -> None:
@@ -247,47 +321,62 @@ def _drop_hidden_links(snapshot: dict) -> None:
     }
 
 
-def _references(wanted: dict[str, set[int]], cited: set[int]) -> dict:
-    refs: dict[str, dict] = {}
-    articles = LegalArticle.objects.publishable().filter(pk__in=wanted["legal_articles"])
-    refs["legal_articles"] = {
-        str(a.pk): _record(a, public_fields(LegalArticle), cites=False)
-        for a in articles.order_by("pk")
-    }
-    facilities = Facility.objects.publishable().filter(pk__in=wanted["facilities"])
-    refs["facilities"] = {
-        str(f.pk): _record(f, public_fields(Facility), cites=False)
-        for f in facilities.order_by("pk")
-    }
-    officials = Official.objects.publishable().filter(pk__in=wanted["officials"])
-    refs["officials"] = {
-        str(o.pk): _record(o, public_fields(Official), cites=False)
-        for o in officials.order_by("pk")
-    }
-    proceedings = Proceeding.objects.publishable().filter(pk__in=wanted["proceedings"])
-    refs["proceedings"] = {
-        str(p.pk): _record(p, public_fields(Proceeding), cites=False)
-        for p in proceedings.order_by("pk")
-    }
-    orgs = Organization.objects.publishable().filter(pk__in=wanted["organizations"])
-    refs["organizations"] = {
-        str(o.pk): _record(o, public_fields(Organization), cites=False) for o in orgs.order_by("pk")
-    }
-    statuses = (
-        OrganizationStatus.objects.publishable()
-        .filter(organization__in=[int(pk) for pk in refs["organizations"]])
-        .select_related("organization")
-        .prefetch_related(_sources_prefetch())
-        .order_by("pk")
-    )
-    refs["organization_statuses"] = {}
-    for status in statuses:
-        record = _record(status, public_fields(OrganizationStatus), cites=True)
-        refs["organization_statuses"][str(status.pk)] = record
-        cited.update(s["id"] for s in record["sources"])
-    sources = Source.objects.publishable().filter(pk__in=cited).order_by("pk")
-    refs["sources"] = {str(s.pk): _source_record(s) for s in sources}
-    return refs
+class _ReferenceRecords:
+    """The references a batch of versions needs, read once (a query per table), then
+    handed to each version: those its facts need, publishable, in id order."""
+
+    def __init__(self, wanted: Iterable[dict[str, set[int]]], cited: Iterable[set[int]]):
+        wanted, cited = list(wanted), list(cited)
+        union = {key: set().union(*(w[key] for w in wanted)) for key, _model in REFERENCES}
+        self.records: dict[str, dict[int, dict]] = {}
+        for key, model in (
+            ("legal_articles", LegalArticle),
+            ("facilities", Facility),
+            ("officials", Official),
+            ("proceedings", Proceeding),
+            ("organizations", Organization),
+        ):
+            rows = model.objects.publishable().filter(pk__in=union[key]).order_by("pk")
+            self.records[key] = {
+                obj.pk: _record(obj, public_fields(model), cites=False) for obj in rows
+            }
+        statuses = (
+            OrganizationStatus.objects.publishable()
+            .filter(organization__in=list(self.records["organizations"]))
+            .select_related("organization")
+            .prefetch_related(_sources_prefetch())
+            .order_by("pk")
+        )
+        self.statuses: dict[int, list[tuple[int, dict]]] = {}
+        status_sources: set[int] = set()
+        for status in statuses:
+            record = _record(status, public_fields(OrganizationStatus), cites=True)
+            self.statuses.setdefault(status.organization_id, []).append((status.pk, record))
+            status_sources.update(s["id"] for s in record["sources"])
+        sources = Source.objects.publishable().filter(pk__in=set().union(status_sources, *cited))
+        self.records["sources"] = {s.pk: _source_record(s) for s in sources.order_by("pk")}
+
+    def _pick(self, key: str, ids: set[int]) -> dict:
+        records = self.records[key]
+        return {str(pk): records[pk] for pk in sorted(ids) if pk in records}
+
+    def of(self, wanted: dict[str, set[int]], cited: set[int]) -> dict:
+        refs = {
+            key: self._pick(key, wanted[key])
+            for key in ("legal_articles", "facilities", "officials", "proceedings")
+        }
+        refs["organizations"] = self._pick("organizations", wanted["organizations"])
+        statuses = sorted(
+            (pk, record)
+            for org in refs["organizations"]
+            for pk, record in self.statuses.get(int(org), [])
+        )
+        refs["organization_statuses"] = {str(pk): record for pk, record in statuses}
+        cited = set(cited)
+        for _pk, record in statuses:
+            cited.update(s["id"] for s in record["sources"])
+        refs["sources"] = self._pick("sources", cited)
+        return refs
 
 
 def _drop_unshown_references(snapshot: dict) -> None:
@@ -357,8 +446,17 @@ def _display(value, model_field=None) -> str:
         return _("yes") if value else _("no")
     if model_field is not None and model_field.choices:
         # labels, not codes: "Convicted", not "convicted"
-        return str(dict(model_field.flatchoices).get(value, value))
+        try:
+            return _choice_label(model_field, value, get_language())
+        except TypeError:  # not hashable: not one of the choices either
+            return str(value)
     return str(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _choice_label(model_field, value, language) -> str:
+    """A choice's label in `language` (cached: a bulk publication diffs thousands)."""
+    return str(dict(model_field.flatchoices).get(value, value))
 
 
 # Structure, not content: the page a record is on, derived columns.
@@ -375,6 +473,11 @@ def _model_field(model: type[Model], name: str):
 
 
 def _field_label(model: type[Model], name: str) -> str:
+    return _cached_field_label(model, name, get_language())
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_field_label(model: type[Model], name: str, language) -> str:
     if name == "sources":
         return str(_("sources"))
     model_field = _model_field(model, name)
@@ -421,6 +524,11 @@ def _section_changes(key, model, label, before: dict, after: dict) -> list[Recor
     return changes
 
 
+@functools.lru_cache(maxsize=256)
+def _plural(model: type[Model], language) -> str:
+    return str(model._meta.verbose_name_plural).capitalize()
+
+
 def diff_snapshots(old: dict | None, new: dict) -> list[RecordChange]:
     """Readable, field-level changes from `old` to `new` (`old` None: all is new).
 
@@ -432,7 +540,7 @@ def diff_snapshots(old: dict | None, new: dict) -> list[RecordChange]:
     changes: list[RecordChange] = []
     old_refs, new_refs = old.get("references", {}), new.get("references", {})
     for key, model in REFERENCES:
-        label = str(model._meta.verbose_name_plural).capitalize()
+        label = _plural(model, get_language())
         changes += _section_changes(key, model, label, old_refs.get(key, {}), new_refs.get(key, {}))
     for key, model, label in (
         ("case", Case, _("Case")),
@@ -446,7 +554,7 @@ def diff_snapshots(old: dict | None, new: dict) -> list[RecordChange]:
         elif fields := _compare(model, before, after):
             changes.append(RecordChange(key, str(label), after["_label"], "changed", fields))
     for section in SECTIONS:
-        label = str(section.model._meta.verbose_name_plural).capitalize()
+        label = _plural(section.model, get_language())
         changes += _section_changes(
             section.key, section.model, label, old.get(section.key, {}), new.get(section.key, {})
         )

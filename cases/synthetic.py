@@ -3,7 +3,9 @@
 Synthetic people and cases carry is_synthetic=True; synthetic organizations,
 facilities and legal articles have slugs or titles prefixed "synthetic-"/"[synthetic]",
 so `clear_synthetic()` removes exactly what `seed()` made. Everything is written
-with bulk_create in batches (no per-row save(), no history rows).
+with bulk_create in batches (no per-row save(), no history rows); the cases are
+then published through cases.services.publish_many (a Publication with its
+version per case, by the demo publisher), a batch at a time.
 """
 
 from __future__ import annotations
@@ -138,8 +140,11 @@ def seed(
     people: int,
     seed_value: int = 1,
     observations_per_person: int = 6,
+    drafts: bool = False,
     progress: Callable[[str], None] = lambda _msg: None,
 ) -> dict[str, int]:
+    """Seed `people` synthetic people with a case each; the cases are published
+    (publish_many) unless `drafts`: then they stay drafts."""
     rng = random.Random(seed_value)  # noqa: S311 - benchmark data, not secrets
     today = timezone.localdate()
     run = f"{seed_value}-{Person.objects.filter(is_synthetic=True).count()}"
@@ -249,7 +254,6 @@ def seed(
                 if status in ("convicted", "appeal", "released")
                 else "",
                 summary=f"Synthetic case of {p.full_name}, generated for benchmarks.",
-                editorial_state=Case.EditorialState.PUBLISHED,
                 visibility=PUBLIC,
                 is_synthetic=True,
             )
@@ -350,9 +354,18 @@ def seed(
     from .health import refresh_health_due
 
     refresh_health_due(person_ids=[p.pk for p in persons])
-    from public.writer import rebuild
+    # Published through the editorial road, in bulk: a Publication with its
+    # version per case, the read model written a batch at a time.
+    from .demo import demo_publisher
+    from .services import publish_many
 
-    rebuild()  # the new published cases get their versions and public rows
+    if not drafts:
+        publish_many(
+            by=demo_publisher(),
+            cases=cases,
+            comment="Synthetic data, published by seed_synthetic.",
+            progress=lambda done, total: progress(f"published: {done}/{total}"),
+        )
     return {
         "people": len(persons),
         "cases": len(cases),

@@ -6,6 +6,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from cases.models import Publication
+from cases.signals import publications_created
 
 
 @receiver(post_save, sender=Publication, dispatch_uid="public-read-model")
@@ -29,6 +30,25 @@ def publication_written(sender, instance: Publication, created: bool, raw=False,
             )
     elif instance.action == Publication.Action.UNPUBLISHED:
         writer.withdraw(case_id=instance.case_id)
+
+
+@receiver(publications_created, dispatch_uid="public-read-model-bulk")
+def publications_bulk_created(sender, publications: list[Publication], **kwargs):
+    """cases.services.publish_many: the read model for the whole batch at once."""
+    from . import writer
+
+    writer.write_versions(
+        [
+            {
+                "case_id": p.case_id,
+                "snapshot": p.snapshot,
+                "published_at": p.created_at,
+                "publication_id": p.pk,
+            }
+            for p in publications
+            if p.action in Publication.PUBLISHING_ACTIONS and p.snapshot
+        ]
+    )
 
 
 def fill_read_model() -> bool:

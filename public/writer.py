@@ -155,63 +155,78 @@ def _write_versions(versions) -> None:
         _insert(mirror, rows, now)
 
 
-def _collect_references() -> None:
-    """Reference rows no published fact needs any more are withdrawn."""
-    used_articles = pm.PublicCharge.objects.values("article_id")
-    _delete(
-        pm.PublicLegalArticle,
-        id__in=pm.PublicLegalArticle.objects.exclude(id__in=used_articles).values("id"),
-    )
-    used = set(
-        pm.PublicDetention.objects.exclude(facility_id=None).values_list("facility_id", flat=True)
-    )
-    used |= set(
-        pm.PublicPrisonVisit.objects.exclude(facility_id=None).values_list("facility_id", flat=True)
-    )
-    used |= set(
-        pm.PublicDeathInCustody.objects.exclude(facility_id=None).values_list(
-            "facility_id", flat=True
-        )
-    )
-    _delete(
-        pm.PublicFacility, id__in=set(pm.PublicFacility.objects.values_list("id", flat=True)) - used
-    )
-    officials = set(pm.PublicCaseOfficial.objects.values_list("official_id", flat=True))
-    _delete(
-        pm.PublicOfficial,
-        id__in=set(pm.PublicOfficial.objects.values_list("id", flat=True)) - officials,
-    )
-    _delete(
-        pm.PublicProceeding,
-        id__in=pm.PublicProceeding.objects.exclude(
-            id__in=pm.PublicCase.objects.exclude(proceeding_id=None).values("proceeding_id")
-        ).values("id"),
-    )
-    orgs = set(pm.PublicMembership.objects.values_list("organization_id", flat=True))
-    orgs |= set(
-        pm.PublicRecognition.objects.exclude(recognizer_id=None).values_list(
-            "recognizer_id", flat=True
-        )
-    )
-    _delete(
-        pm.PublicOrganization,
-        id__in=set(pm.PublicOrganization.objects.values_list("id", flat=True)) - orgs,
-    )
-    _delete(
-        pm.PublicOrganizationStatus,
-        id__in=pm.PublicOrganizationStatus.objects.exclude(organization_id__in=orgs).values("id"),
-    )
-    cited: set[int] = set()
-    for mirror in MIRROR.values():
-        if any(f.name == "sources" for f in mirror._meta.many_to_many):
-            through, _from, to_col = _through(mirror)
-            cited |= set(through.objects.values_list(to_col, flat=True))
-    _delete(
-        pm.PublicSource, id__in=set(pm.PublicSource.objects.values_list("id", flat=True)) - cited
-    )
+# Which mirror columns use each kind of reference row.
+REFERENCE_USERS = {
+    "legal_articles": ((pm.PublicCharge, "article_id"),),
+    "facilities": (
+        (pm.PublicDetention, "facility_id"),
+        (pm.PublicPrisonVisit, "facility_id"),
+        (pm.PublicDeathInCustody, "facility_id"),
+    ),
+    "officials": ((pm.PublicCaseOfficial, "official_id"),),
+    "proceedings": ((pm.PublicCase, "proceeding_id"),),
+    "organizations": (
+        (pm.PublicMembership, "organization_id"),
+        (pm.PublicRecognition, "recognizer_id"),
+    ),
+}
 
 
-@transaction.atomic
+def _references_of(snapshots: Iterable[dict]) -> dict[str, set[int]]:
+    """The reference rows these versions brought: the candidates to withdraw once
+    they are replaced."""
+    ids: dict[str, set[int]] = {key: set() for key, _model in REFERENCES}
+    for snapshot in snapshots:
+        for key, records in snapshot.get("references", {}).items():
+            if key in ids:
+                ids[key].update(int(pk) for pk in records)
+    return ids
+
+
+def _unused(mirror, users, ids: set[int] | None) -> set[int]:
+    if ids is None:
+        ids = set(mirror.objects.values_list("id", flat=True))
+    used: set[int] = set()
+    if ids:
+        for user, column in users:
+            used |= set(
+                user.objects.filter(**{f"{column}__in": ids}).values_list(column, flat=True)
+            )
+    return ids - used
+
+
+def _collect_references(candidates: dict[str, set[int]] | None = None) -> None:
+    """Reference rows no published fact needs any more are withdrawn.
+
+    With `candidates` (the references of the versions just replaced or withdrawn)
+    only those rows are checked, each with an indexed lookup, so a publication
+    costs the same whatever the size of the read model; without, every row is
+    (rebuild).
+    """
+    for key in ("legal_articles", "facilities", "officials", "proceedings", "organizations"):
+        ids = None if candidates is None else candidates.get(key, set())
+        unused = _unused(MIRROR[key], REFERENCE_USERS[key], ids)
+        if unused:
+            _delete(MIRROR[key], id__in=unused)
+        if key == "organizations":
+            if candidates is None:
+                statuses = pm.PublicOrganizationStatus.objects.exclude(
+                    organization_id__in=pm.PublicOrganization.objects.values("id")
+                )
+                _delete(pm.PublicOrganizationStatus, id__in=statuses.values("id"))
+            elif unused:
+                _delete(pm.PublicOrganizationStatus, organization_id__in=unused)
+    citing = [
+        (_through(mirror)[0], _through(mirror)[2])
+        for mirror in MIRROR.values()
+        if any(f.name == "sources" for f in mirror._meta.many_to_many)
+    ]
+    ids = None if candidates is None else candidates.get("sources", set())
+    unused = _unused(pm.PublicSource, citing, ids)
+    if unused:
+        _delete(pm.PublicSource, id__in=unused)
+
+
 def write_version(
     *,
     case_id: int,
@@ -222,35 +237,69 @@ def write_version(
     collect: bool = True,
 ) -> None:
     """Make `snapshot` what the public sees of case `case_id`."""
-    published_at = published_at or timezone.now()
-    previous = pm.PublicVersion.objects.filter(case_id=case_id).first()
-    same = previous is not None and _strip(previous.snapshot) == _strip(snapshot)
-    person_id = _person_id(snapshot)
-    pm.PublicVersion.objects.update_or_create(
-        case_id=case_id,
-        defaults={
-            "person_id": person_id,
-            "publication_id": publication_id,
-            "published_at": published_at,
-            "content_changed_at": previous.content_changed_at
-            if same
-            else (changed_at or published_at),
-            "snapshot": snapshot,
-        },
+    write_versions(
+        [
+            {
+                "case_id": case_id,
+                "snapshot": snapshot,
+                "published_at": published_at,
+                "publication_id": publication_id,
+                "changed_at": changed_at,
+            }
+        ],
+        collect=collect,
     )
-    if not same:
-        status = snapshot["case"].get("status", "")
-        pm.PublicCaseHistory.objects.create(
-            case_id=case_id,
-            history_date=published_at,
-            history_type="~" if previous else "+",
-            status=status,
-            editorial_state="published",
+
+
+@transaction.atomic
+def write_versions(items: list[dict], *, collect: bool = True) -> None:
+    """Make each item's `snapshot` what the public sees of its `case_id`
+    (`published_at`, `publication_id`, `changed_at` optional): a fixed number of
+    queries for the whole list, whatever its length."""
+    if not items:
+        return
+    now = timezone.now()
+    items = list({item["case_id"]: item for item in items}.values())
+    case_ids = [item["case_id"] for item in items]
+    previous = {v.case_id: v for v in pm.PublicVersion.objects.filter(case_id__in=case_ids)}
+    versions, history, people = [], [], set()
+    for item in items:
+        case_id, snapshot = item["case_id"], item["snapshot"]
+        published_at = item.get("published_at") or now
+        old = previous.get(case_id)
+        same = old is not None and _strip(old.snapshot) == _strip(snapshot)
+        person_id = _person_id(snapshot)
+        versions.append(
+            pm.PublicVersion(
+                case_id=case_id,
+                person_id=person_id,
+                publication_id=item.get("publication_id"),
+                published_at=published_at,
+                content_changed_at=old.content_changed_at
+                if same
+                else (item.get("changed_at") or published_at),
+                snapshot=snapshot,
+            )
         )
-    people = {person_id} | ({previous.person_id} if previous else set())
-    _rewrite(people, [case_id])
+        if not same:
+            history.append(
+                pm.PublicCaseHistory(
+                    case_id=case_id,
+                    history_date=published_at,
+                    history_type="~" if old else "+",
+                    status=snapshot["case"].get("status", ""),
+                    editorial_state="published",
+                )
+            )
+        people.add(person_id)
+        if old is not None:
+            people.add(old.person_id)
+    _delete(pm.PublicVersion, case_id__in=case_ids)
+    pm.PublicVersion.objects.bulk_create(versions, batch_size=1000)
+    pm.PublicCaseHistory.objects.bulk_create(history, batch_size=1000)
+    _rewrite(people, case_ids)
     if collect:
-        _collect_references()
+        _collect_references(_references_of(v.snapshot for v in previous.values()))
     bump_public_version()
 
 
@@ -269,7 +318,7 @@ def withdraw(*, case_id: int) -> None:
         editorial_state="draft",
     )
     _rewrite({previous.person_id}, [case_id])
-    _collect_references()
+    _collect_references(_references_of([previous.snapshot]))
     bump_public_version()
 
 

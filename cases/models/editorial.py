@@ -24,6 +24,19 @@ class PublicationQuerySet(models.QuerySet):
     def last_published(self, case):
         return self.for_case(case).snapshots().order_by("-created_at", "-pk").first()
 
+    def last_published_of(self, case_ids) -> dict[int, Publication]:
+        """The last publication of each of these cases (that has one), by case id."""
+        from django.db import connection
+
+        qs = self.filter(case_id__in=case_ids).snapshots()
+        qs = qs.order_by("case_id", "-created_at", "-pk")
+        if connection.vendor == "postgresql":
+            qs = qs.distinct("case_id")  # one row per case
+        latest: dict[int, Publication] = {}
+        for pub in qs:
+            latest.setdefault(pub.case_id, pub)
+        return latest
+
     def public_corrections(self, case):
         """Correction notes to show on the public page of `case`, newest first.
 

@@ -147,9 +147,9 @@ def workspace(request):
             "overdue": queries.overdue_people(user, now=now),
             "care_overdue": staleness.overdue_for(user, now=now),
             "activity": queries.recent_activity(user),
-            "can_publish": access.can_publish(user),
+            "can_publish": policy.may_publish(user),
             "review_count": review.queue(user).exclude(total=0).count()
-            if access.can_publish(user)
+            if policy.may_publish(user)
             else None,
         },
     )
@@ -269,7 +269,7 @@ def case_detail(request, pk):
             "case": case,
             "person": person,
             "can_edit": can_edit,
-            "can_publish": access.can_publish(user),
+            "can_publish": policy.may_publish(user),
             **_lifecycle_context(user, case),
             "strikes": policy.readable(
                 user, HungerStrike.objects.active().visible_to(user).filter(person=person)
@@ -299,7 +299,7 @@ def case_detail(request, pk):
 def case_edit(request, pk):
     user = request.user
     case = access.access_case(user, pk, edit=True)
-    internal_only = case.is_published and not access.can_publish(user)
+    internal_only = case.is_published and not policy.may_publish(user)
     form_class = forms.CaseInternalForm if internal_only else forms.CaseForm
     return _form_view(
         request,

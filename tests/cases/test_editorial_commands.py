@@ -166,3 +166,106 @@ def test_restore_republishes_the_stored_version(editor, draft):
     assert restored.snapshot == first.snapshot
     assert Publication.objects.filter(case=draft).count() == 3
     assert Case.objects.get(pk=draft.pk).summary == first.snapshot["case"]["summary"]
+
+
+# --- publish_many: the bulk road (seed_synthetic, large imports) --------------------
+
+
+def _drafts(n, *, tag="bulk"):
+    """n draft cases with a charge, a sentence, a detention and a visit each; every
+    other person also has a draft second case with a hunger strike of its own."""
+    cases = []
+    for i in range(n):
+        case = f.CaseFactory(editorial_state="draft", slug=f"{tag}-{i}")
+        f.ChargeFactory(case=case)
+        f.SentenceFactory(case=case)
+        f.DetentionFactory(person=case.person, case=case)
+        f.PrisonVisitFactory(person=case.person, case=case, public_summary=f"Visit {i}")
+        if i % 2:
+            other = f.CaseFactory(person=case.person, editorial_state="draft", slug=f"{tag}-x{i}")
+            f.HungerStrikeFactory(person=case.person, case=other, demands=f"Other case {i}")
+        cases.append(case)
+    return cases
+
+
+def test_publish_many_takes_the_one_road(editor, django_capture_on_commit_callbacks, caplog):
+    from cases import services
+    from public import models as pm
+
+    cases = _drafts(3)
+    with (
+        caplog.at_level("INFO", logger="casetracker.security"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert services.publish_many(by=editor, cases=cases, comment="bulk") == 3
+    for case in cases:
+        case.refresh_from_db()
+        assert case.is_published
+        (publication,) = Publication.objects.filter(case=case)
+        assert (publication.action, publication.actor) == (Publication.Action.PUBLISHED, editor)
+        assert publication.changes  # the diff from nothing, as publish_case stores it
+        assert case.history.first().history_user == editor
+        assert pm.PublicVersion.objects.get(case_id=case.pk).publication_id == publication.pk
+        assert pm.PublicCase.objects.filter(pk=case.pk).exists()
+    assert pm.PublicCharge.objects.count() == pm.PublicDetention.objects.count() == 3
+    # a draft second case's strike is in nobody's version
+    assert not pm.PublicHungerStrike.objects.exists()
+    events = [r.security_event for r in caplog.records if hasattr(r, "security_event")]
+    assert sorted(e["case_id"] for e in events if e["event"] == "case_published") == sorted(
+        c.pk for c in cases
+    )
+
+
+def test_publish_many_builds_the_versions_publish_case_builds(editor):
+    from cases import services
+    from cases.snapshots import build_snapshot, build_snapshots
+
+    cases = _drafts(4)
+    batch = build_snapshots(Case.objects.filter(pk__in=[c.pk for c in cases]))
+    assert all(batch[c.pk] == build_snapshot(c) for c in cases)
+    services.publish_many(by=editor, cases=cases)
+    for case in cases:
+        assert Publication.objects.get(case=case).snapshot == build_snapshot(case)
+
+
+def test_publish_many_runs_the_same_queries_for_3_cases_as_for_12(editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases import services
+
+    services.publish_many(by=editor, cases=_drafts(1, tag="warm"))  # permissions cached
+    counts = []
+    for n, tag in ((3, "small"), (12, "large")):
+        cases = _drafts(n, tag=tag)
+        with CaptureQueriesContext(connection) as queries:
+            services.publish_many(by=editor, cases=cases)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_publish_many_leaves_unchanged_published_cases_alone(editor):
+    from cases import services
+
+    cases = _drafts(2)
+    services.publish_many(by=editor, cases=cases)
+    assert services.publish_many(by=editor, cases=cases) == 0
+    assert Publication.objects.count() == 2
+    Case.objects.filter(pk=cases[0].pk).update(summary="Corrected summary")
+    assert services.publish_many(by=editor, cases=cases) == 1
+    assert Publication.objects.filter(case=cases[0]).count() == 2
+
+
+def test_publish_many_refuses_who_may_not_publish_and_what_may_not_be(monitor, editor):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from cases import services
+
+    cases = _drafts(2)
+    with pytest.raises(PermissionDenied):
+        services.publish_many(by=monitor, cases=cases)
+    Case.objects.filter(pk=cases[1].pk).update(visibility="confidential")
+    with pytest.raises(ValidationError, match=cases[1].slug):
+        services.publish_many(by=editor, cases=cases)
+    assert not Publication.objects.exists()
+    assert not Case.objects.filter(editorial_state="published").exists()

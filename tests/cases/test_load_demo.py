@@ -7,8 +7,11 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from cases.models import Case, HealthObservation, HungerStrike, PrisonVisit
+from cases import services
+from cases.demo import DEMO_PUBLISHER
+from cases.models import Case, HealthObservation, HungerStrike, PrisonVisit, Publication
 from people.models import Person
+from public import models as pm
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +34,10 @@ def test_loading_twice_changes_nothing(demo):
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _row_counts() == before
     assert before["cases.Case"] == 2
-    # no new history rows either: a second run writes nothing at all
-    assert before["cases.HistoricalCase"] == 2
+    # no new history rows either: a second run writes nothing at all (each case
+    # has two: created, then published)
+    assert before["cases.HistoricalCase"] == 4
+    assert before["cases.Publication"] == 2
 
 
 def test_the_criminal_case_has_two_charges_and_84_months(demo):
@@ -110,3 +115,52 @@ def test_events_of_26_to_31_july_are_on_the_timeline(demo):
 def test_the_demo_is_public_and_published(demo):
     assert Case.objects.public().count() == 2
     assert Person.objects.public().count() == 2
+
+
+def test_the_demo_is_published_through_the_editorial_service(
+    caplog, django_capture_on_commit_callbacks
+):
+    with (
+        caplog.at_level("INFO", logger="casetracker.security"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    for case in Case.objects.all():
+        (publication,) = Publication.objects.filter(case=case)
+        assert publication.action == Publication.Action.PUBLISHED
+        assert publication.actor.username == DEMO_PUBLISHER
+        assert publication.snapshot["case"]["slug"] == case.slug
+        # the receiver wrote the read model from that version
+        version = pm.PublicVersion.objects.get(case_id=case.pk)
+        assert version.publication_id == publication.pk
+        assert pm.PublicCase.objects.filter(pk=case.pk).exists()
+    events = [r.security_event for r in caplog.records if hasattr(r, "security_event")]
+    published = [e for e in events if e["event"] == "case_published"]
+    assert {e["case_id"] for e in published} == set(Case.objects.values_list("pk", flat=True))
+    assert {e["username"] for e in published} == {DEMO_PUBLISHER}
+
+
+def test_nobody_signs_in_as_the_demo_publisher(demo):
+    from django.contrib.auth import get_user_model
+
+    assert not get_user_model().objects.get(username=DEMO_PUBLISHER).has_usable_password()
+
+
+def test_a_reload_republishes_only_what_it_changed(demo, editor):
+    case = Case.objects.get(slug="marat-zhylanbayev-2024-banned-organization")
+    Case.objects.filter(pk=case.pk).update(summary="Someone else's edit")  # not the demo's text
+    services.publish_case(by=editor, case=case)
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    # the demo's text is back, and published again; the other case is left alone
+    assert Publication.objects.filter(case=case).count() == 3
+    assert Publication.objects.exclude(case=case).count() == 1
+    assert pm.PublicCase.objects.get(pk=case.pk).summary.startswith("Activist")
+
+
+def test_a_reload_leaves_a_case_an_editor_unpublished(demo, editor):
+    case = Case.objects.get(slug="marat-zhylanbayev-2024-banned-organization")
+    services.unpublish_case(by=editor, case=case)
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    case.refresh_from_db()
+    assert case.editorial_state == Case.EditorialState.DRAFT
+    assert not pm.PublicCase.objects.filter(pk=case.pk).exists()

@@ -6,12 +6,13 @@ while both cases are published. Every test here is `staged` (tests/conftest.py):
 what the public sees changes only through publish_case / unpublish_case.
 """
 
+import json
 import re
 
 import pytest
 
 from cases import services
-from cases.models import AdditionalPunishment, Case, CaseLink
+from cases.models import AdditionalPunishment, Case, CaseLink, Publication
 from cases.snapshots import build_snapshot, diff_snapshots
 from public.models import PublicAdditionalPunishment, PublicCaseLink
 from tests import factories as f
@@ -74,6 +75,20 @@ def test_a_link_to_a_draft_case_is_hidden_on_the_published_one(client, editor, l
     assert PublicCaseLink.objects.count() == 1  # in her version ...
     assert "Reported Person" not in page(client, hers)  # ... but his case is not public
     assert "Zqx link note" not in page(client, hers)
+
+
+def test_a_version_does_not_name_a_linked_case_that_is_not_published(editor, linked):
+    hers, his, link = linked
+    publish(editor, hers)
+    record = Publication.objects.last_published(hers).snapshot["case_links"][str(link.pk)]
+    assert record["to_case"] == {"id": his.pk}  # the id for the join, not his name
+    stored = json.dumps(Publication.objects.last_published(hers).snapshot)
+    assert "Reported Person" not in stored
+    assert "Reporter Person" in record["_label"]  # her own case is named
+    publish(editor, his)
+    publish(editor, hers)  # now he is public: her next version names him
+    record = Publication.objects.last_published(hers).snapshot["case_links"][str(link.pk)]
+    assert "Reported Person" in record["to_case"]["label"]
 
 
 def test_a_link_disappears_from_both_pages_when_either_case_is_withdrawn(client, editor, linked):

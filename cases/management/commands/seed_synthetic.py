@@ -14,6 +14,9 @@ class Command(BaseCommand):
         parser.add_argument("--people", type=int, default=1000)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--observations", type=int, default=6, help="per person")
+        parser.add_argument(
+            "--drafts", action="store_true", help="leave the cases as drafts (do not publish)"
+        )
         parser.add_argument("--clear", action="store_true", help="remove all synthetic data")
         parser.add_argument(
             "--force",
@@ -21,7 +24,7 @@ class Command(BaseCommand):
             help="seed a non-DEBUG database that holds real cases (not recommended)",
         )
 
-    def handle(self, *args, people, seed, observations, clear, force, **options):
+    def handle(self, *args, people, seed, observations, drafts, clear, force, **options):
         if clear:
             self.stdout.write(
                 f"Removed {synthetic.clear_synthetic()} synthetic people and their records."
@@ -39,6 +42,7 @@ class Command(BaseCommand):
             people=people,
             seed_value=seed,
             observations_per_person=observations,
+            drafts=drafts,
             progress=lambda msg: self.stdout.write(f"  {msg}"),
         )
         took = time.monotonic() - started
