@@ -118,20 +118,41 @@ class _ObservedAt(Func):
 class _PartialDateStart(Func):
     """The first moment of a PartialDateField ("2024" -> 2024-01-01 00:00); NULL when empty.
 
-    The stored ISO string padded with "-01-01" and cut to ten characters is the
-    earliest day at every precision: "2024-01-01", "2024-11-01", "2024-11-05".
+    The earliest day the stored string can mean, as in casetracker.partial_dates:
+    the EDTF marks of approximate or uncertain dates dropped ("2024-11~"), a period's
+    start ("2017/2018", "2021-03/.."), and for "before X" ("../2021-03") the bound X;
+    then padded with "-01-01" and cut to ten characters: "2024-01-01", "2024-11-01",
+    "2024-11-05".
     """
 
     output_field = DateTimeField()
 
+    @staticmethod
+    def _day(sql: str, params, vendor: str):
+        marks = ("../", "~", "?", "%")
+        plain = sql
+        for _mark in marks:
+            plain = f"REPLACE({plain}, %s, '')"
+        plain_params = (*params, *marks)
+        if vendor == "postgresql":
+            start, params = f"SPLIT_PART({plain}, '/', 1)", plain_params
+        else:
+            start = (
+                f"(CASE WHEN INSTR({plain}, '/') > 0 "
+                f"THEN SUBSTR({plain}, 1, INSTR({plain}, '/') - 1) ELSE {plain} END)"
+            )
+            params = plain_params * 4
+        return f"SUBSTR(NULLIF({start}, '') || '-01-01', 1, 10)", params
+
     def as_postgresql(self, compiler, conn, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
-        day = f"SUBSTR(NULLIF({sql}, '') || '-01-01', 1, 10)"
+        day, params = self._day(sql, params, "postgresql")
         return f"(CAST({day} AS timestamp) AT TIME ZONE %s)", (*params, settings.TIME_ZONE)
 
     def as_sqlite(self, compiler, conn, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"datetime(SUBSTR(NULLIF({sql}, '') || '-01-01', 1, 10))", params
+        day, params = self._day(sql, params, "sqlite")
+        return f"datetime({day})", params
 
 
 class _GreatestNotNull(Func):

@@ -173,6 +173,25 @@ def test_a_detention_with_a_partial_start_counts_from_its_earliest_day():
     assert due_at(person) == dt.datetime(2025, 6, 15, tzinfo=UTC)
 
 
+@pytest.mark.parametrize(
+    "started_on",
+    [
+        "2025-06~",
+        "2025-06?",
+        "../2025-06",
+        "2025-06/..",
+        "2025-06/2025-08",
+        "2025-06-01/2025-12-31",
+    ],
+)
+def test_an_uncertain_detention_start_counts_from_its_earliest_day_or_its_bound(started_on):
+    """About, uncertain, before, after, between: the job counts from the earliest day
+    the date can mean (for "before June 2025", June 2025) and never fails on the form."""
+    person = prisoner(started_on=started_on, observed_on=None)
+    refresh_health_due(person_ids=[person.pk])
+    assert due_at(person) == dt.datetime(2025, 6, 15, tzinfo=UTC)
+
+
 def test_a_detention_without_a_start_or_observation_counts_from_when_it_was_recorded():
     person = prisoner(started_on="", observed_on=None)
     refresh_health_due(person_ids=[person.pk])
