@@ -95,8 +95,8 @@ COLUMNS = [
     "source_title",
     "source_date",
 ]
-# The header and every row are refused beyond this many cells (the format has 29
-# columns; a header of 100,000 held a web worker for minutes).
+# The header and every row are refused beyond this many cells (the format reads 42
+# columns, an export has 45; a header of 100,000 held a web worker for minutes).
 MAX_COLUMNS = 100
 CHANGE_REASON = "CSV import"
 BATCH = 500
