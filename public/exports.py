@@ -28,8 +28,18 @@ from anyascii import anyascii
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from casetracker.spreadsheet import guard
 from public.models import (
     PublicCase as Case,
+)
+from public.models import (
+    PublicCharge,
+    PublicDeathInCustody,
+    PublicDetention,
+    PublicEvent,
+    PublicMembership,
+    PublicRecognition,
+    PublicSource,
 )
 from public.models import (
     PublicPerson as Person,
@@ -74,15 +84,21 @@ CSV_COLUMNS = [
     "recognized_by",
     "summary",
 ]
+# The sources of a row, as many groups as the importer reads (cases.importer.MAX_SOURCES;
+# a test checks they agree): source_url, source_title, source_date, then _2 … _5.
+MAX_SOURCES = 5
+SOURCE_FIELDS = ("source_url", "source_title", "source_date")
+SOURCE_COLUMNS = [
+    f"{name}{suffix}"
+    for suffix in ["", *(f"_{n}" for n in range(2, MAX_SOURCES + 1))]
+    for name in SOURCE_FIELDS
+]
+CSV_COLUMNS += SOURCE_COLUMNS
 
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 500
 
-
-def escape_cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+# The guard against formula injection (casetracker.spreadsheet; the importer removes it).
+escape_cell = guard
 
 
 def _str(value: Any) -> str:
@@ -90,9 +106,74 @@ def _str(value: Any) -> str:
 
 
 def _charge_text(charge) -> str:
-    """`405: wording` as in the import format; the title alone for an unnumbered article."""
+    """`405: wording` as in the import format, the provision as the court wrote it
+    (`п. «д» ч. 2 ст. 207.3: wording`); the title alone for an unnumbered article."""
     wording = charge.wording or charge.article.title
-    return f"{charge.article.number}: {wording}" if charge.article.number else wording
+    if not charge.article.number:
+        return wording
+    return f"{charge.cited_as or charge.article.number}: {wording}"
+
+
+# The facts whose sources are a case's own: the ones with a `case`.
+CASE_FACTS = (PublicCharge, Sentence, PublicRecognition, PublicEvent, PublicDetention)
+
+
+def _links(model, lookup: str, keys: list[int]) -> list[tuple[int, int]]:
+    """(key, source id) for every source cited by a `model` record whose `lookup` is in keys."""
+    field = model._meta.get_field("sources")
+    record, source = field.m2m_field_name(), field.m2m_reverse_field_name()
+    return list(
+        field.remote_field.through.objects.filter(**{f"{record}__{lookup}__in": keys}).values_list(
+            f"{record}__{lookup}", f"{source}_id"
+        )
+    )
+
+
+def _source_key(source) -> tuple:
+    return (source.url, source.title.casefold(), _str(source.date), source.title)
+
+
+def sources_of(cases: list[Case]) -> dict[int, list]:
+    """Each case's public sources, in a stable order (URL, title, date): those of its
+    own facts (charges, sentences, recognitions, events, detentions); with status
+    died_in_custody also its person's death in custody; a case citing nothing of its
+    own falls back to its person's memberships' sources."""
+    case_ids = [case.pk for case in cases]
+    person_ids = sorted({case.person_id for case in cases})
+    cited: dict[int, set[int]] = {pk: set() for pk in case_ids}
+    for model in CASE_FACTS:
+        for case_id, source_id in _links(model, "case_id", case_ids):
+            cited[case_id].add(source_id)
+    by_person: dict[tuple[str, int], set[int]] = {}
+    for name, model in (("death", PublicDeathInCustody), ("membership", PublicMembership)):
+        for person_id, source_id in _links(model, "person_id", person_ids):
+            by_person.setdefault((name, person_id), set()).add(source_id)
+    for case in cases:
+        if case.status == Case.Status.DIED_IN_CUSTODY:
+            cited[case.pk] |= by_person.get(("death", case.person_id), set())
+        if not cited[case.pk]:
+            cited[case.pk] |= by_person.get(("membership", case.person_id), set())
+    wanted = set().union(*cited.values()) if cited else set()
+    sources = {s.pk: s for s in PublicSource.objects.public().filter(pk__in=wanted)}
+    return {
+        pk: sorted((sources[i] for i in ids if i in sources), key=_source_key)
+        for pk, ids in cited.items()
+    }
+
+
+def _source_cells(sources: list) -> list[str]:
+    """The source groups of a row; beyond MAX_SOURCES, sources are left out (the
+    first ones in the order of sources_of are kept)."""
+    cells = []
+    for n in range(MAX_SOURCES):
+        source = sources[n] if n < len(sources) else None
+        if source is None:
+            cells += ["", "", ""]
+        else:
+            # A source whose title is its URL is written without a title: it imports the same.
+            title = "" if source.title == source.url else source.title
+            cells += [source.url, title, _str(source.date)]
+    return cells
 
 
 def _main_sentence(case: Case):
@@ -103,10 +184,18 @@ def _current_detention(case: Case):
     return case.person.current_detentions[0] if case.person.current_detentions else None
 
 
-def csv_row(case: Case) -> list[str]:
+def _case_detention(case: Case):
+    """The detention columns of a row: the person's current detention in this case, else
+    one recorded without a case (a person's detention in another case is that row's)."""
+    detentions = case.person.current_detentions
+    own = [d for d in detentions if d.case_id == case.pk]
+    return (own or [d for d in detentions if d.case_id is None] or [None])[0]
+
+
+def csv_row(case: Case, sources: list | None = None) -> list[str]:
     person = case.person
     sentence = _main_sentence(case)
-    detention = _current_detention(case)
+    detention = _case_detention(case)
     facility = shown_facility(detention)
     values = [
         absolute(case.get_absolute_url()),
@@ -139,6 +228,7 @@ def csv_row(case: Case) -> list[str]:
         "yes" if case.hunger_strike_ongoing else "no",
         "; ".join(r.recognized_by for r in case.public_recognitions),
         case.summary,
+        *_source_cells(sources or []),
     ]
     return [escape_cell(v) for v in values]
 
@@ -304,18 +394,37 @@ def _rows(cases: QuerySet) -> Iterable[Case]:
     return with_export_data(cases).iterator(chunk_size=CHUNK)
 
 
+def _csv_rows(cases: QuerySet) -> Iterator[list[str]]:
+    """csv_row of each case, its sources fetched per chunk of cases."""
+    chunk: list[Case] = []
+    for case in _rows(cases):
+        chunk.append(case)
+        if len(chunk) == CHUNK:
+            yield from _chunk_rows(chunk)
+            chunk = []
+    yield from _chunk_rows(chunk)
+
+
+def _chunk_rows(chunk: list[Case]) -> Iterator[list[str]]:
+    if not chunk:
+        return
+    sources = sources_of(chunk)
+    for case in chunk:
+        yield csv_row(case, sources[case.pk])
+
+
 def csv_lines(cases: QuerySet, excel: bool = False) -> Iterator[str]:
     """The CSV export; `excel`: with a byte order mark and labels beside codes."""
     writer = csv.writer(_Echo())
     if not excel:
         yield writer.writerow(CSV_COLUMNS)
-        for case in _rows(cases):
-            yield writer.writerow(csv_row(case))
+        for row in _csv_rows(cases):
+            yield writer.writerow(row)
         return
     labels = excel_labels()
     yield BOM + writer.writerow(excel_columns())
-    for case in _rows(cases):
-        yield writer.writerow(excel_row(csv_row(case), labels))
+    for row in _csv_rows(cases):
+        yield writer.writerow(excel_row(row, labels))
 
 
 def json_chunks(cases: QuerySet, filters: dict[str, Any]) -> Iterator[str]:

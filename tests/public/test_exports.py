@@ -90,5 +90,23 @@ def test_the_export_reads_in_chunks_with_a_fixed_number_of_queries(
 ):
     for _ in range(30):
         f.ChargeFactory()
-    with django_assert_max_num_queries(12):
+    # the rows, their prefetches, and the sources of their facts (one query per kind of fact)
+    with django_assert_max_num_queries(20):
         assert len(rows(client)) == 30
+
+
+def test_a_case_citing_more_than_five_sources_exports_the_first_five(client):
+    charge = f.ChargeFactory()
+    internal = f.SourceFactory(title="Internal", url="https://example.org/z", visibility="internal")
+    sources = [f.SourceFactory(title=f"T{n}", url=f"https://example.org/{n}") for n in range(7)]
+    charge.sources.add(internal, *sources)
+    (row,) = rows(client)
+    assert [row["source_title"]] + [row[f"source_title_{n}"] for n in range(2, 6)] == [
+        "T0",
+        "T1",
+        "T2",
+        "T3",
+        "T4",
+    ]
+    assert row["source_url_5"] == "https://example.org/4"
+    assert "Internal" not in row.values()
