@@ -33,6 +33,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="") or "http://127.0.0.1:8000"
 # Links in emails point at SITE_URL: `check --deploy` warns while it is the default.
 SITE_URL_CONFIGURED = bool(env.str("SITE_URL", default=""))
+# The author of the "How to cite" block on case pages: the organisation publishing the site.
+PUBLISHER_NAME = env.str("PUBLISHER_NAME", default="casetracker")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
