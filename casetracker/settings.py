@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # JSON errors and RateLimit headers under /api/ (public/api/middleware.py)
+    "public.api.middleware.ApiMannersMiddleware",
 ]
 
 ROOT_URLCONF = "casetracker.urls"
@@ -478,6 +480,7 @@ REST_FRAMEWORK = {
         "api_token": env.str("API_TOKEN_RATE", default="1200/minute"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "public.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "casetracker API",
