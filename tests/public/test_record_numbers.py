@@ -1,6 +1,8 @@
 """Stable record numbers (`CT-000123`, from the primary key), their redirect, and
 the "How to cite" block: all from the read model."""
 
+import re
+
 import pytest
 from django.test import override_settings
 from django.urls import reverse
@@ -71,3 +73,14 @@ def test_the_staff_case_page_shows_the_number(client, monitor):
     client.force_login(monitor)
     page = client.get(reverse("monitor:case_detail", args=[case.pk])).content.decode()
     assert case.record_number in page
+
+
+def test_the_citation_is_translated_and_dated_the_same_in_every_language(client):
+    case = f.CaseFactory(slug="someone-2024", person__full_name="Aigerim Example")
+    page = text(client.get("/cases/someone-2024/", HTTP_ACCEPT_LANGUAGE="ru"))
+    assert "Как цитировать" in page
+    assert f"Запись {case.record_number}. Версия от " in page
+    assert "(дата обращения: [дата])" in page
+    english = text(client.get("/cases/someone-2024/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert re.search(r"Version of \d{4}-\d{2}-\d{2}\. http", english)
+    assert re.search(r"Версия от \d{4}-\d{2}-\d{2}\. http", page)
