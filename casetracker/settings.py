@@ -33,6 +33,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="") or "http://127.0.0.1:8000"
 # Links in emails point at SITE_URL: `check --deploy` warns while it is the default.
 SITE_URL_CONFIGURED = bool(env.str("SITE_URL", default=""))
+# The author of the "How to cite" block on case pages: the organisation publishing the site.
+PUBLISHER_NAME = env.str("PUBLISHER_NAME", default="casetracker")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -65,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # JSON errors and RateLimit headers under /api/ (public/api/middleware.py)
+    "public.api.middleware.ApiMannersMiddleware",
 ]
 
 ROOT_URLCONF = "casetracker.urls"
@@ -476,6 +480,7 @@ REST_FRAMEWORK = {
         "api_token": env.str("API_TOKEN_RATE", default="1200/minute"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "public.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "casetracker API",

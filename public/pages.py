@@ -488,6 +488,7 @@ def case_page_context(case) -> dict:
         "co_defendants": codefendants,
         "country": country_name(case.country),
         "cite_url": absolute(case.get_absolute_url()),
+        "publisher": settings.PUBLISHER_NAME,
         "json_ld": json_ld(case_json_ld(case, variants, charges)),
         # Editors' public correction notes (empty for a case that is not public).
         "corrections": _corrections(case),

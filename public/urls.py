@@ -1,15 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
+
+from casetracker.record_numbers import RecordNumberConverter
 
 from . import views
 from .feeds import CaseFeed, UpdatesFeed
 
 app_name = "public"
 
+register_converter(RecordNumberConverter, "record")
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/export.csv", views.export_csv, name="export_csv"),
     path("cases/export.json", views.export_json, name="export_json"),
+    # before the slug route, which would also match `CT-000123`
+    path("cases/<record:number>/", views.case_by_number, name="case_by_number"),
     path("cases/<slug:slug>/", views.case_detail, name="case"),
     path("cases/<slug:slug>/feed/", CaseFeed(), name="case_feed"),
     path("people/<slug:slug>/", views.person_detail, name="person"),

@@ -14,9 +14,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Subquery
-from django.http import HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -231,7 +239,21 @@ def case_detail(request, slug):
         }
 
     page = cached("case", build, vary=[case.pk])
-    return render(request, "public/case_detail.html", {"case": case, "person": case.person, **page})
+    # The citation and the page's own URL name the host that served it (not
+    # SITE_URL): rendered per request, outside the cached body.
+    page["cite_url"] = request.build_absolute_uri(case.get_absolute_url())
+    context = {"case": case, "person": case.person, "publisher": settings.PUBLISHER_NAME, **page}
+    return render(request, "public/case_detail.html", context)
+
+
+@require_safe
+def case_by_number(request, number: int):
+    """`/cases/CT-000123/` (any letter case or padding): a permanent redirect to the
+    case's page, for a case the read model holds."""
+    slug = Case.objects.public().filter(pk=number).values_list("slug", flat=True).first()
+    if slug is None:
+        raise Http404("No published case has this record number.")
+    return HttpResponsePermanentRedirect(reverse("public:case", kwargs={"slug": slug}))
 
 
 @require_safe

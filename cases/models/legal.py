@@ -15,6 +15,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from cases.terms import effective_sentence, format_term  # noqa: F401 - re-exported
 from casetracker.partial_dates import PartialDateField, certainly_after, not_in_future
+from casetracker.record_numbers import format_record_number
 from casetracker.records import Record, RecordQuerySet, SourcedRecord, Visibility
 from casetracker.validators import CountryCodeField, validate_country, validate_currency
 
@@ -208,6 +209,11 @@ class Case(FSMModelMixin, Record):
 
     def get_absolute_url(self) -> str:
         return reverse("public:case", kwargs={"slug": self.slug})
+
+    @property
+    def record_number(self) -> str:
+        """`CT-000123`: stable, from the primary key (casetracker.record_numbers)."""
+        return format_record_number(self.pk) if self.pk else ""
 
     @classmethod
     def restrict_to_published(cls, qs):

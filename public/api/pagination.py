@@ -34,6 +34,14 @@ class StablePagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_schema_operation_parameters(self, view):
+        # the schema says what get_page_size accepts: a page size of at least 1
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] in (self.page_query_param, self.page_size_query_param):
+                parameter["schema"]["minimum"] = 1
+        return parameters
+
     def get_page_size(self, request):
         """A missing page_size is the default and a larger one the maximum; one that
         is not a whole number from 1 up is refused with a 400 naming the field,

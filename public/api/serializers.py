@@ -244,11 +244,13 @@ class CaseSerializer(PublicModelSerializer):
     sentences = SentenceSerializer(source="public_sentences", many=True)
     recognitions = RecognitionSerializer(source="public_recognitions", many=True)
     events = EventSerializer(source="public_events", many=True)
+    record_number = serializers.CharField(read_only=True, help_text="CT-000123: stable")
 
     class Meta:
         model = Case
         fields = [
             "id",
+            "record_number",
             "url",
             "slug",
             "person",

@@ -4,18 +4,25 @@ are cached by public content version (public.api.caching)."""
 
 from __future__ import annotations
 
+import re
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from casetracker.record_numbers import parse_record_number
 from public.filters import CaseFilter
 
 from . import filters, querysets, serializers
 from . import schema as _schema  # noqa: F401  (registers ConstrainedFilterExtension)
 from .caching import PublicCacheMixin
 from .popolo import PopoloSerializer
+
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
 
 
 class PublicReadOnlyViewSet(PublicCacheMixin, viewsets.ReadOnlyModelViewSet):
@@ -24,13 +31,29 @@ class PublicReadOnlyViewSet(PublicCacheMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class CaseViewSet(PublicReadOnlyViewSet):
-    """Published cases, filtered like /cases/ (same parameter names)."""
+    """Published cases, filtered like /cases/ (same parameter names); one case by
+    id, slug or record number (`/cases/12/`, `/cases/<slug>/`, `/cases/CT-000012/`)."""
 
     serializer_class = serializers.CaseSerializer
     filterset_class = CaseFilter
+    lookup_value_regex = "[^/.]+"
 
     def get_queryset(self):
         return querysets.cases()
+
+    def get_object(self):
+        value = self.kwargs[self.lookup_field]
+        if value.isascii() and value.isdigit():
+            lookup = {"pk": int(value)} if len(value) <= 18 else None
+        elif (pk := parse_record_number(value)) is not None:
+            lookup = {"pk": pk}
+        else:
+            lookup = {"slug": value} if _SLUG.match(value) else None
+        if lookup is None:  # junk (a NUL, an overlong number) is simply not found
+            raise Http404
+        obj = get_object_or_404(self.filter_queryset(self.get_queryset()), **lookup)
+        self.check_object_permissions(self.request, obj)
+        return obj
 
 
 class PersonViewSet(PublicReadOnlyViewSet):
