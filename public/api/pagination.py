@@ -63,13 +63,6 @@ class StablePagination(PageNumberPagination):
             )
         return min(size, self.max_page_size)
 
-    def get_schema_operation_parameters(self, view):
-        parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            if parameter["name"] in {self.page_query_param, self.page_size_query_param}:
-                parameter["schema"]["minimum"] = 1
-        return parameters
-
     def paginate_queryset(self, queryset, request, view=None):
         self.django_paginator_class = Paginator
         if view is not None and shares_public_cache(request):
