@@ -10,9 +10,8 @@ import importlib
 import pytest
 from django.apps import apps
 
-from cases.demo import load_reference_case
+from cases.demo import load_reference_case, publish_reference_case
 from cases.models import Case
-from tests import factories as f
 
 pytestmark = pytest.mark.browser
 
@@ -23,8 +22,7 @@ PASSWORD = "correct horse battery staple"
 def reference_case():
     # live_server tests flush the database: give the groups their permissions back.
     importlib.import_module("accounts.migrations.0002_roles").grant_role_permissions(apps)
-    load_reference_case()
-    f.publish_all()
+    publish_reference_case(load_reference_case())  # what load_demo does
     return Case.objects.get(slug="marat-zhylanbayev-2024-banned-organization")
 
 
