@@ -123,8 +123,24 @@ def _field(live, name: str):
     return type(field)(*args, **kwargs)
 
 
+# Indexes of the read model only, for what the public pages filter and sort on
+# (the live model's indexes serve the staff pages): /cases/ sorts by the arrest
+# date's sortable form (casetracker.partial_dates.SortableDate), which an index
+# on the raw column cannot serve.
+def _read_model_indexes() -> dict[str, list]:
+    from casetracker.partial_dates import SortableDate
+
+    return {
+        "PublicCase": [
+            models.Index(
+                SortableDate("arrest_date").desc(), "id", name="pub_case_arrest_sortable_idx"
+            ),
+        ],
+    }
+
+
 def _indexes(live, fields: set[str]) -> list:
-    out = []
+    out = list(_read_model_indexes().get(MIRRORED[live], []))
     for index in live._meta.indexes:
         names = [f.lstrip("-") for f in index.fields]
         if not names or not set(names) <= fields | {"id", "archived_at", "updated_at"}:
