@@ -23,6 +23,7 @@ import functools
 import sys
 
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -135,7 +136,31 @@ def _read_model_indexes() -> dict[str, list]:
             models.Index(
                 SortableDate("arrest_date").desc(), "id", name="pub_case_arrest_sortable_idx"
             ),
+            # ?sort=sentence and ?min_months= (public.listing, public.filters)
+            models.Index(
+                F("longest_term_months").desc(nulls_last=True),
+                SortableDate("arrest_date").desc(),
+                "id",
+                name="pub_case_longest_term_idx",
+            ),
         ],
+    }
+
+
+def _read_model_fields() -> dict[str, dict]:
+    """Columns of the read model only, denormalised by public.writer from the
+    published version (never from live records)."""
+    return {
+        "PublicCase": {
+            # the longest term of the case's published sentences, None without one
+            "longest_term_months": models.PositiveIntegerField(
+                _("longest sentence (months)"), null=True, blank=True, editable=False
+            ),
+            # one of them is life imprisonment (the sentence bands of /stats/)
+            "life_sentence": models.BooleanField(
+                _("sentenced to life imprisonment"), default=False, editable=False
+            ),
+        },
     }
 
 
@@ -176,6 +201,7 @@ def _mirror(declaration):
     )
     for field_name in declaration.fields:
         attrs[field_name] = _field(live, field_name)
+    attrs.update(_read_model_fields().get(name, {}))
     if declaration.cites:
         attrs["sources"] = models.ManyToManyField(
             "public.PublicSource", verbose_name=_("sources"), blank=True, related_name="+"
