@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from public.models import LONGEST_TERM_ORDER
 from public.models import (
     PublicCharge as Charge,
 )
@@ -68,9 +69,7 @@ def sort_cases(cases: QuerySet, key: str | None) -> QuerySet:
     if key == "sentence":
         # The longest published term, written with the version (public.writer): an
         # indexed column, not a subquery per case.
-        return cases.order_by(
-            F("longest_term_months").desc(nulls_last=True), "-arrest_date__sortable", "pk"
-        )
+        return cases.order_by(LONGEST_TERM_ORDER.desc(), "-arrest_date__sortable", "pk")
     return cases.order_by("-arrest_date__sortable", "pk")
 
 

@@ -23,7 +23,8 @@ import functools
 import sys
 
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -124,6 +125,11 @@ def _field(live, name: str):
     return type(field)(*args, **kwargs)
 
 
+# ?sort=sentence's key: the longest term, a case without one last (an index with
+# NULLS LAST would do on PostgreSQL, but not on SQLite).
+LONGEST_TERM_ORDER = Coalesce(F("longest_term_months"), Value(-1))
+
+
 # Indexes of the read model only, for what the public pages filter and sort on
 # (the live model's indexes serve the staff pages): /cases/ sorts by the arrest
 # date's sortable form (casetracker.partial_dates.SortableDate), which an index
@@ -138,7 +144,7 @@ def _read_model_indexes() -> dict[str, list]:
             ),
             # ?sort=sentence and ?min_months= (public.listing, public.filters)
             models.Index(
-                F("longest_term_months").desc(nulls_last=True),
+                LONGEST_TERM_ORDER.desc(),
                 SortableDate("arrest_date").desc(),
                 "id",
                 name="pub_case_longest_term_idx",

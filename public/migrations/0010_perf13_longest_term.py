@@ -3,8 +3,8 @@ case's sentences and whether one is life imprisonment, written with the version
 (public.writer), so that ?sort=sentence, ?min_months= and the sentence bands of
 /stats/ read indexed columns of the cases instead of a subquery or a join per case.
 Filled here from the read model's own sentences (written from the versions)."""
-
 import casetracker.partial_dates
+import django.db.models.functions.comparison
 from django.db import migrations, models
 
 
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='publiccase',
-            index=models.Index(models.OrderBy(models.F('longest_term_months'), descending=True, nulls_last=True), models.OrderBy(casetracker.partial_dates.SortableDate('arrest_date'), descending=True), models.F('id'), name='pub_case_longest_term_idx'),
+            index=models.Index(models.OrderBy(django.db.models.functions.comparison.Coalesce(models.F('longest_term_months'), models.Value(-1)), descending=True), models.OrderBy(casetracker.partial_dates.SortableDate('arrest_date'), descending=True), models.F('id'), name='pub_case_longest_term_idx'),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
