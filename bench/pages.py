@@ -55,7 +55,8 @@ PAGES = [
 
 
 def prepare(size: int) -> str:
-    db = f"ct_bench_pages_{size}"
+    # BENCH_PAGES_DB: another name stem, e.g. for a copy a branch may migrate on its own
+    db = f"{os.environ.get('BENCH_PAGES_DB', 'ct_bench_pages')}_{size}"
     ensure_database(db)
     manage(db, "migrate", "--noinput")
     have = int(  # the last line: `shell` may print a banner first

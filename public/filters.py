@@ -231,10 +231,9 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(arrest_date__earliest_year=f"{int(value):04d}")
 
     def filter_min_months(self, queryset, name, value):
-        sentences = Sentence.objects.publishable().filter(
-            case=OuterRef("pk"), term_months__gte=value
-        )
-        return queryset.filter(Exists(sentences))
+        # A sentence of at least `value` months: the longest published one is
+        # (PublicCase.longest_term_months, written with the version).
+        return queryset.filter(longest_term_months__gte=value)
 
     def filter_max_months(self, queryset, name, value):
         sentences = Sentence.objects.publishable().filter(

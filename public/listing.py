@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from public.models import LONGEST_TERM_ORDER
 from public.models import (
     PublicCharge as Charge,
 )
@@ -66,16 +67,9 @@ def sort_cases(cases: QuerySet, key: str | None) -> QuerySet:
     if key == "name":
         return cases.order_by("person__full_name", "pk")
     if key == "sentence":
-        # The outer cases are public: their sentences need only be publishable.
-        longest = (
-            Sentence.objects.publishable()
-            .filter(case=OuterRef("pk"), term_months__isnull=False)
-            .order_by("-term_months")
-            .values("term_months")[:1]
-        )
-        return cases.annotate(longest_term=Subquery(longest)).order_by(
-            F("longest_term").desc(nulls_last=True), "-arrest_date__sortable", "pk"
-        )
+        # The longest published term, written with the version (public.writer): an
+        # indexed column, not a subquery per case.
+        return cases.order_by(LONGEST_TERM_ORDER.desc(), "-arrest_date__sortable", "pk")
     return cases.order_by("-arrest_date__sortable", "pk")
 
 

@@ -23,6 +23,8 @@ import functools
 import sys
 
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -123,8 +125,53 @@ def _field(live, name: str):
     return type(field)(*args, **kwargs)
 
 
+# ?sort=sentence's key: the longest term, a case without one last (an index with
+# NULLS LAST would do on PostgreSQL, but not on SQLite).
+LONGEST_TERM_ORDER = Coalesce(F("longest_term_months"), Value(-1))
+
+
+# Indexes of the read model only, for what the public pages filter and sort on
+# (the live model's indexes serve the staff pages): /cases/ sorts by the arrest
+# date's sortable form (casetracker.partial_dates.SortableDate), which an index
+# on the raw column cannot serve.
+def _read_model_indexes() -> dict[str, list]:
+    from casetracker.partial_dates import SortableDate
+
+    return {
+        "PublicCase": [
+            models.Index(
+                SortableDate("arrest_date").desc(), "id", name="pub_case_arrest_sortable_idx"
+            ),
+            # ?sort=sentence and ?min_months= (public.listing, public.filters)
+            models.Index(
+                LONGEST_TERM_ORDER.desc(),
+                SortableDate("arrest_date").desc(),
+                "id",
+                name="pub_case_longest_term_idx",
+            ),
+        ],
+    }
+
+
+def _read_model_fields() -> dict[str, dict]:
+    """Columns of the read model only, denormalised by public.writer from the
+    published version (never from live records)."""
+    return {
+        "PublicCase": {
+            # the longest term of the case's published sentences, None without one
+            "longest_term_months": models.PositiveIntegerField(
+                _("longest sentence (months)"), null=True, blank=True, editable=False
+            ),
+            # one of them is life imprisonment (the sentence bands of /stats/)
+            "life_sentence": models.BooleanField(
+                _("sentenced to life imprisonment"), default=False, editable=False
+            ),
+        },
+    }
+
+
 def _indexes(live, fields: set[str]) -> list:
-    out = []
+    out = list(_read_model_indexes().get(MIRRORED[live], []))
     for index in live._meta.indexes:
         names = [f.lstrip("-") for f in index.fields]
         if not names or not set(names) <= fields | {"id", "archived_at", "updated_at"}:
@@ -160,6 +207,7 @@ def _mirror(declaration):
     )
     for field_name in declaration.fields:
         attrs[field_name] = _field(live, field_name)
+    attrs.update(_read_model_fields().get(name, {}))
     if declaration.cites:
         attrs["sources"] = models.ManyToManyField(
             "public.PublicSource", verbose_name=_("sources"), blank=True, related_name="+"

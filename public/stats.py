@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db import connections
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from casetracker.records import publishable_q
@@ -36,9 +36,6 @@ from public.models import (
 )
 from public.models import (
     PublicOrganization as Organization,
-)
-from public.models import (
-    PublicSentence as Sentence,
 )
 
 from .countries import country_name
@@ -279,24 +276,18 @@ def band_label(key: str) -> str:
 def sentence_band_counts(cases: QuerySet) -> dict[str, int]:
     """Cases by their longest public sentence term: {band key: count}.
 
-    One pass: each case joined once to its sentences (the cases are already
-    public, so their sentences need only be publishable), grouped per case into
-    (longest term, any life sentence), then counted per band in the outer query.
+    One pass over the cases alone: their longest term and whether one of their
+    sentences is life imprisonment are columns of the read model, written with
+    the version (PublicCase.longest_term_months, .life_sentence).
     """
-    public = publishable_q("sentences__")
     per_case = (
         cases.order_by()
-        .values("pk")
-        .annotate(
-            term=Max("sentences__term_months", filter=public),
-            life=Count(
-                "sentences", filter=public & Q(sentences__kind=Sentence.Kind.LIFE_IMPRISONMENT)
-            ),
-        )
+        .annotate(term=F("longest_term_months"), life=F("life_sentence"))
+        .values("term", "life")
     )
-    # The ORM cannot count over per-case aggregates, so the outer count wraps the
-    # per-case query's own SQL; only the band bounds below are added as parameters.
-    whens, band_params = ["WHEN life > 0 THEN %s", "WHEN term IS NULL THEN %s"], ["life", "no_term"]
+    # The outer count wraps the per-case query's own SQL; only the band bounds
+    # below are added as parameters.
+    whens, band_params = ["WHEN life THEN %s", "WHEN term IS NULL THEN %s"], ["life", "no_term"]
     for key, low, high in BANDS:
         if high is None:
             whens.append("WHEN term >= %s THEN %s")

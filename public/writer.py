@@ -119,6 +119,16 @@ def _rewrite(person_ids: Iterable[int], extra_case_ids: Iterable[int] = ()) -> N
     _write_versions(versions)
 
 
+def _longest_term(snapshot: dict) -> int | None:
+    """The longest term of the version's sentences (PublicCase.longest_term_months)."""
+    terms = [
+        int(record["term_months"])
+        for record in snapshot.get("sentences", {}).values()
+        if record.get("term_months") is not None
+    ]
+    return max(terms, default=None)
+
+
 def _write_versions(versions) -> None:
     now = timezone.now()
     tables: dict[str, dict] = {key: {} for key in MIRROR}
@@ -126,7 +136,14 @@ def _write_versions(versions) -> None:
         snap = version.snapshot
         tables["case"][version.case_id] = (
             snap["case"],
-            {"updated_at": version.content_changed_at},
+            {
+                "updated_at": version.content_changed_at,
+                "longest_term_months": _longest_term(snap),
+                "life_sentence": any(
+                    record.get("kind") == pm.PublicSentence.Kind.LIFE_IMPRISONMENT
+                    for record in snap.get("sentences", {}).values()
+                ),
+            },
         )
         tables["person"][version.person_id] = (
             snap["person"],
