@@ -1342,13 +1342,14 @@ class Planner:
     )
 
     def publish_imported(self, progress: Progress | None = None) -> None:
-        """Publish every case of the file through cases.services.publish_case: a
-        Publication with its version and a security-log event for each. A case
-        already published and unchanged by the file is left as it is."""
-        from cases.services import publish_case
+        """Publish the file's cases through cases.services.publish_many (the
+        editorial road, set-based): a Publication with its version and a
+        security-log event for each. A case already published and unchanged is
+        left as it is; a likely duplicate is never published."""
+        from cases.services import publish_many
 
-        cases = list(self.imported_cases.values())
-        for n, (case, result) in enumerate(cases, start=1):
+        to_publish = []
+        for case, result in self.imported_cases.values():
             if result.outcome == Outcome.UNCHANGED and case.is_published:
                 continue
             if result.held_back or result.duplicates or id(case.person) in self.unsure_people:
@@ -1356,9 +1357,13 @@ class Planner:
                 # draft in the editors' queue until someone confirms or merges it.
                 result.held_back = True
                 continue
-            publish_case(by=self.user, case=case, comment=_("Published by a CSV import."))
-            if progress and (n % 1000 == 0 or n == len(cases)):
-                progress("published", n, len(cases))
+            to_publish.append(case)
+        publish_many(
+            by=self.user,
+            cases=to_publish,
+            comment=_("Published by a CSV import."),
+            progress=(lambda done, total: progress("published", done, total)) if progress else None,
+        )
 
     def apply(self, progress: Progress | None = None) -> None:
         total = sum(len(objs) for objs in self.new.values())
