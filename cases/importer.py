@@ -665,6 +665,14 @@ def validate_row(
 
 # --- 3. Plan ----------------------------------------------------------------------
 
+# The end reason a case status gives the detention its row names (as migration
+# cases.0012 gave the detentions recorded before end reasons existed).
+STATUS_ENDS_DETENTION = {
+    Case.Status.RELEASED: Detention.EndReason.RELEASED,
+    Case.Status.ACQUITTED: Detention.EndReason.ACQUITTAL,
+    Case.Status.DIED_IN_CUSTODY: Detention.EndReason.DEATH,
+}
+
 
 def _chunks(values: Iterable, size: int = CHUNK):
     values = list(values)
@@ -1253,6 +1261,12 @@ class Planner:
                 self._added(_("detention"), facility.name if facility else det_key[1])
                 changed = True
                 self.touched_people.append(person)
+            # A row saying the person was released, acquitted or died in custody
+            # ends the detention it names (the date is rarely in the list): never
+            # "detained now", never flagged by the stale-health job.
+            ended_by = STATUS_ENDS_DETENTION.get(case.status)
+            if ended_by and not detention.ended_on and not detention.end_reason:
+                changed |= self._update(detention, end_reason=ended_by)
             facts.append(detention)
 
         if case.status == Case.Status.DIED_IN_CUSTODY:

@@ -184,12 +184,24 @@ def _current_detention(case: Case):
     return case.person.current_detentions[0] if case.person.current_detentions else None
 
 
+# The end reason a status gives the detention its import row names (cases.importer).
+_STATUS_END = {"released": "released", "acquitted": "acquittal", "died_in_custody": "death"}
+
+
 def _case_detention(case: Case):
     """The detention columns of a row: the person's current detention in this case, else
-    one recorded without a case (a person's detention in another case is that row's)."""
+    one recorded without a case (a person's detention in another case is that row's),
+    else, when the case's status ended it, the case's last detention: the row says
+    where the person was held, its status how that ended."""
     detentions = case.person.current_detentions
     own = [d for d in detentions if d.case_id == case.pk]
-    return (own or [d for d in detentions if d.case_id is None] or [None])[0]
+    current = (own or [d for d in detentions if d.case_id is None] or [None])[0]
+    if current is not None:
+        return current
+    ended = getattr(case, "own_detentions", [])[:1]
+    if ended and not ended[0].ended_on and ended[0].end_reason == _STATUS_END.get(case.status):
+        return ended[0]
+    return None
 
 
 def csv_row(case: Case, sources: list | None = None) -> list[str]:

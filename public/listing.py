@@ -133,6 +133,15 @@ def with_export_data(cases: QuerySet) -> QuerySet:
             .order_by("-started_on__sortable", "-pk"),
             to_attr="current_detentions",
         ),
+        # the case's last detention, for a row whose status ended it (released,
+        # acquitted, died in custody: the import ends the detention the row names)
+        Prefetch(
+            "detentions",
+            queryset=Detention.objects.public()
+            .select_related("facility")
+            .order_by("-started_on__sortable", "-pk"),
+            to_attr="own_detentions",
+        ),
     )
 
 

@@ -243,3 +243,26 @@ def test_imported_draft_records_do_not_reach_the_public_api(client):
     for url in ("/api/v1/cases/", "/api/v1/people/", "/api/v1/organizations/"):
         assert client.get(url).json()["count"] == 0
     assert set(Source.objects.values_list("visibility", flat=True)) == {Visibility.INTERNAL}
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [("died_in_custody", "death"), ("released", "released"), ("acquitted", "acquittal")],
+)
+def test_a_row_saying_the_person_died_or_was_freed_ends_the_detention_it_names(status, reason):
+    """Lists rarely give the date: the detention ends with the status's reason, so the
+    person is not detained now and the stale-health job never flags them."""
+    import_cases(data=to_csv([{**VALID, "status": status}]))
+    detention = Detention.objects.get()
+    assert detention.end_reason == reason
+    assert not Person.objects.detained().exists()
+    assert not Detention.objects.current().exists()
+
+
+def test_a_reimport_saying_the_person_was_released_ends_the_open_detention():
+    import_cases(data=to_csv([VALID]))
+    assert Person.objects.detained().count() == 1
+    report = import_cases(data=to_csv([{**VALID, "status": "released"}]))
+    assert [row.outcome for row in report.rows] == [Outcome.UPDATED]
+    assert Detention.objects.get().end_reason == "released"
+    assert not Person.objects.detained().exists()
