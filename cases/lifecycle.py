@@ -27,7 +27,11 @@ def open_detention(*, person: Person, user=None) -> Detention | None:
     detentions = Detention.objects.current().filter(person=person)
     if user is not None:
         detentions = detentions.visible_to(user)
-    return detentions.select_related("facility", "person").order_by("-started_on", "-pk").first()
+    return (
+        detentions.select_related("facility", "person")
+        .order_by("-started_on__sortable", "-pk")
+        .first()
+    )
 
 
 def _require_open(detention: Detention) -> None:

@@ -702,7 +702,13 @@ def _publish_batch(*, by, ids: list[int], comment: str) -> int:
     for case in moving:
         case.visibility = Visibility.PUBLIC
         case.publish()
-    _stamp_many(moving, by, now, editorial_state=Case.EditorialState.PUBLISHED)
+    _stamp_many(
+        moving,
+        by,
+        now,
+        editorial_state=Case.EditorialState.PUBLISHED,
+        visibility=Visibility.PUBLIC,
+    )
     snapshots = build_snapshots(cases)
     publications, changed = [], []
     moved = {c.pk for c in moving}
@@ -752,8 +758,6 @@ def _stamp_many(cases: list[Case], by, now, **fields) -> None:
     for case in cases:
         case.updated_by = by
         case.updated_at = now
-    if fields:
-        fields["visibility"] = Visibility.PUBLIC
     Case.objects.filter(pk__in=[c.pk for c in cases]).update(
         updated_by=by, updated_at=now, **fields
     )

@@ -60,7 +60,7 @@ def sort_cases(cases: QuerySet, key: str | None) -> QuerySet:
     key = sort_key(key, searching)
     if key == "relevance":
         if searching:
-            return cases.order_by("search_rank", "-arrest_date", "pk")
+            return cases.order_by("search_rank", "-arrest_date__sortable", "pk")
         key = DEFAULT_SORT
     if key == "arrest":
         return cases.order_by("arrest_date__sortable", "pk")

@@ -146,7 +146,9 @@ def test_the_proceeding_filter_on_cases_exports_and_api(client, editor, viasna):
     assert detail["proceeding"]["url"].endswith("/proceedings/viasna-leaders/")
     assert client.get(f"/api/v1/cases/{other.pk}/").json()["proceeding"] is None
     # an unknown slug: no results, never an error
-    assert client.get("/cases/", {"proceeding": "no-such-trial"}).status_code == 200
+    unknown = client.get("/cases/", {"proceeding": "no-such-trial"})
+    assert unknown.status_code == 200
+    assert "0 cases" in unknown.content.decode()
     assert client.get("/api/v1/cases/", {"proceeding": "no-such-trial"}).json()["count"] == 0
     too_long = client.get("/api/v1/cases/", {"proceeding": "x" * 300})
     assert too_long.status_code == 400

@@ -27,9 +27,9 @@ def test_numbers_are_padded_and_parsed_in_any_case():
 
 def test_a_case_and_its_mirror_have_the_same_number():
     case = f.CaseFactory()
-    assert case.record_number == format_record_number(case.pk)
+    assert case.record_number == format_record_number(case.pk) == f"CT-{case.pk:06d}"
     f.publish_all()
-    assert PublicCase.objects.get(pk=case.pk).record_number == case.record_number
+    assert PublicCase.objects.get(pk=case.pk).record_number == f"CT-{case.pk:06d}"
 
 
 def test_the_number_redirects_permanently_to_the_case_page(client):
